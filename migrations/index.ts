@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import * as businessSchema from './0001_business_schema.js';
+import * as bantoAudit from './0002_banto_audit.js';
+
+interface Migration {
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+// Listed here rather than discovered on disk, so migrations work the same under
+// tsx, in tests and from the CLI. Append only; never rename a shipped one.
+const migrations: Record<string, Migration> = {
+  '0001_business_schema': businessSchema,
+  '0002_banto_audit': bantoAudit,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`unknown migration ${name}`);
+    return migration;
+  },
+};
+
+export const migrationConfig: Knex.MigratorConfig = {
+  migrationSource,
+  tableName: 'banto_migrations',
+};

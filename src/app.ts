@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { seedDemo } from '../seeds/demo.js';
+import { createBolt, type BoltSetup } from './bolt.js';
+import { createSystemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/connect.js';
+import { migrateLatest } from './db/migrate.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createHttpServer } from './http/server.js';
+import { registerListeners } from './listeners/index.js';
+import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
+import { demoWorkspace, type Workspace } from './local/workspace.js';
+import { createLogger, toSlackLogger } from './logger.js';
+import { createRoleResolver } from './services/access/roles.js';
+import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
+import { checkHealth } from './services/health/check-health.js';
+import { createPaymentsService } from './services/payments/index.js';
+
+export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface StartOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  /** Local mode: the workspace the emulator plays (default: the demo workspace). */
+  workspace?: Workspace;
+  /** Seed demo data into an empty embedded database (default: SQLite outside production). */
+  seedIfEmpty?: boolean;
+  host?: string;
+}
+
+export interface Banto {
+  config: Config;
+  db: Knex;
+  audit: AuditLog;
+  metrics: Metrics;
+  bolt: BoltSetup;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
+  url: string;
+  emulator: SlackEmulator | undefined;
+  stop(): Promise<void>;
+}
+
+async function seedIfEmpty(db: Knex, clock: Clock, logger: Logger) {
+  const row = await db('users').count({ n: '*' }).first();
+  if (Number(row?.n ?? 0) > 0) return;
+  const summary = await seedDemo(db, { now: clock.now(), zone: clock.zone });
+  logger.info(summary, 'seeded the empty embedded database with demo data');
+}
+
+/** The composition root: config in, a running Banto out; stop() undoes all of it. */
+export async function startBanto(options: StartOptions): Promise<Banto> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? createSystemClock(config.timezone);
+  const db = openDatabase(config.databaseUrl);
+  await migrateLatest(db);
+  const embedded = config.databaseUrl.startsWith('sqlite:');
+  if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger);
+
+  const local = config.slack.mode === 'local';
+  const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
+  const emulator = local ? await startSlackEmulator({ workspace: options.workspace ?? demoWorkspace, signingSecret: signingSecret ?? '' }) : undefined;
+  const bolt = await createBolt({
+    mode: config.slack.mode,
+    botToken: config.slack.botToken ?? 'xoxb-local-emulator',
+    appToken: config.slack.appToken,
+    signingSecret,
+    apiUrl: config.slack.apiUrl ?? emulator?.apiUrl,
+    logger,
+    slackLogger: toSlackLogger(logger),
+  });
+
+  const metrics = createMetrics();
+  const audit = createAuditLog({ db, logger });
+  const roles = createRoleResolver({
+    roles: config.roles,
+    cacheSeconds: config.access.usergroupCacheSeconds,
+    logger,
+    listUsergroupMembers: async (usergroup) => (await bolt.app.client.usergroups.users.list({ usergroup })).users ?? [],
+  });
+  registerListeners(bolt.app, {
+    clock,
+    locale: config.locale,
+    logger,
+    roles,
+    audit,
+    payments: createPaymentsService({ db, clock }),
+    onRequestFinished: metrics.recordSlackRequest,
+  });
+
+  const server: Server = createHttpServer({
+    logger,
+    metrics,
+    slackEvents: bolt.slackEvents,
+    health: () => checkHealth({ db, mode: config.slack.mode, env: config.env, version }),
+  });
+  const host = options.host ?? (local ? '127.0.0.1' : '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  emulator?.setTarget(`${url}/slack/events`);
+  if (config.slack.mode === 'socket') await bolt.app.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (config.slack.mode === 'socket') await bolt.app.stop();
+      await emulator?.stop();
+      await audit.close();
+      await db.destroy();
+    })());
+
+  logger.info({ mode: config.slack.mode, url, env: config.env, version }, 'ready');
+  return { config, db, audit, metrics, bolt, url, emulator, stop };
+}

@@ -1,0 +1,23 @@
+import { DateTime } from 'luxon';
+
+/** Services ask the clock for "now" so tests can pin exact instants. */
+export interface Clock {
+  readonly zone: string;
+  now(): DateTime;
+}
+
+export function createSystemClock(zone: string): Clock {
+  return { zone, now: () => DateTime.now().setZone(zone) };
+}
+
+/** A clock that stays where it is put; tests move it by hand. */
+export function createFixedClock(start: DateTime, zone = start.zoneName ?? 'UTC'): Clock & { set(at: DateTime): void } {
+  let current = start.setZone(zone);
+  return {
+    zone,
+    now: () => current,
+    set(at: DateTime) {
+      current = at.setZone(zone);
+    },
+  };
+}

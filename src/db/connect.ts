@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import knex, { type Knex } from 'knex';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export function dialectOf(db: Knex): Dialect {
+  return db.client.config.client === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+/**
+ * Opens knex for `sqlite:PATH` or `mysql://…`. Times are stored as UTC text
+ * ('yyyy-MM-dd HH:mm:ss.SSS', see time.ts) and read back as strings on both
+ * engines, so range queries compare the same way everywhere.
+ */
+export function openDatabase(url: string, { cwd = process.cwd() } = {}): Knex {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    const filename = path === ':memory:' ? path : resolve(cwd, path);
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    return knex({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        // WAL lets readers run beside the single writer and makes each commit cheap;
+        // busy_timeout turns a short lock wait into waiting instead of SQLITE_BUSY.
+        afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = NORMAL');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('foreign_keys = ON');
+          done(null, conn);
+        },
+      },
+    });
+  }
+  const mysqlUrl = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  return knex({
+    client: 'mysql2',
+    connection: {
+      host: mysqlUrl.hostname,
+      port: mysqlUrl.port ? Number(mysqlUrl.port) : 3306,
+      user: decodeURIComponent(mysqlUrl.username),
+      password: decodeURIComponent(mysqlUrl.password),
+      database: mysqlUrl.pathname.replace(/^\//, ''),
+      timezone: 'Z',
+      dateStrings: true,
+      charset: 'utf8mb4',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    },
+    pool: { min: 0, max: 10 },
+  });
+}

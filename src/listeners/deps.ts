@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { RoleResolver } from '../services/access/roles.js';
+import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
+import type { PaymentsService } from '../services/payments/index.js';
+import type { Locale } from '../views/messages.js';
+
+/** What listeners may use. Listeners stay thin: parse, one service call, render. */
+export interface ListenerDeps {
+  payments: PaymentsService;
+  clock: Clock;
+  locale: Locale;
+  logger: Logger;
+  roles: RoleResolver;
+  audit: AuditLog;
+  onRequestFinished?: (kind: string, outcome: AuditOutcome, latencyMs: number) => void;
+}

@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.js';
+import { createAppMentionListener } from './app-mention.js';
+
+export function registerEvents(app: App, deps: ListenerDeps): void {
+  app.event('app_mention', createAppMentionListener(deps));
+}

@@ -1,0 +1,63 @@
+import type { RequestKind } from '../../services/access/permissions.js';
+
+/** What a Slack request asks for, in the terms of the permission table and the audit trail. */
+export interface RequestDescription {
+  kind: RequestKind;
+  /** The permission-table key: `/payments`, `/banto help`, an action_id or a view callback_id. */
+  key: string;
+  userId: string;
+  channelId: string | undefined;
+  arguments: string | undefined;
+  triggerId: string | undefined;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function describeAction(action: Json): string | undefined {
+  return (
+    str(action.value) ??
+    str(obj(action.selected_option).value) ??
+    str(action.selected_user) ??
+    str(action.selected_date) ??
+    (action.selected_options ? JSON.stringify(action.selected_options) : undefined)
+  );
+}
+
+/** Submitted values only (block → action → value), not the whole view. */
+function describeViewState(view: Json): string {
+  const values = obj(obj(view.state).values);
+  const flat: Record<string, unknown> = {};
+  for (const [blockId, actions] of Object.entries(values)) {
+    for (const [actionId, state] of Object.entries(obj(actions))) {
+      const s = obj(state);
+      flat[`${blockId}.${actionId}`] = s.value ?? obj(s.selected_option).value ?? s.selected_user ?? s.selected_date ?? s.selected_options ?? null;
+    }
+  }
+  return JSON.stringify(flat);
+}
+
+/** Returns undefined for what is neither a command, an action, a submission nor a shortcut (events are not audited). */
+export function describeRequest(body: unknown): RequestDescription | undefined {
+  const b = obj(body);
+  if (typeof b.command === 'string') {
+    const text = str(b.text)?.trim() ?? '';
+    const key = b.command === '/banto' ? `/banto ${text.split(/\s+/)[0] || 'help'}` : b.command;
+    return { kind: 'command', key, userId: str(b.user_id) ?? '', channelId: str(b.channel_id), arguments: text, triggerId: str(b.trigger_id) };
+  }
+  const userId = str(obj(b.user).id) ?? '';
+  const channelId = str(obj(b.channel).id) ?? str(obj(b.container).channel_id);
+  if (b.type === 'block_actions') {
+    const action = obj(Array.isArray(b.actions) ? b.actions[0] : undefined);
+    return { kind: 'action', key: str(action.action_id) ?? '', userId, channelId, arguments: describeAction(action), triggerId: str(b.trigger_id) };
+  }
+  if (b.type === 'view_submission') {
+    const view = obj(b.view);
+    return { kind: 'view', key: str(view.callback_id) ?? '', userId, channelId, arguments: describeViewState(view), triggerId: str(b.trigger_id) };
+  }
+  if (b.type === 'shortcut' || b.type === 'message_action') {
+    return { kind: 'shortcut', key: str(b.callback_id) ?? '', userId, channelId, arguments: undefined, triggerId: str(b.trigger_id) };
+  }
+  return undefined;
+}

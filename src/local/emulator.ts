@@ -1,0 +1,294 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signSlackRequest } from './signature.js';
+import { webApiMethods, type EmulatorState, type WebApiArgs } from './web-api.js';
+import type { Workspace } from './workspace.js';
+
+/** One Web API call or response_url post that Banto made, as the emulator saw it. */
+export interface RecordedCall {
+  method: string;
+  args: WebApiArgs;
+  response: Record<string, unknown>;
+  at: number;
+}
+
+export interface SlackReply {
+  status: number;
+  /** The parsed JSON body of Banto's HTTP answer (the ack), or undefined when empty. */
+  body: Record<string, unknown> | undefined;
+}
+
+export interface SlackEmulatorOptions {
+  workspace: Workspace;
+  signingSecret: string;
+  /** Where Banto receives Slack requests (`…/slack/events`); can be set later with setTarget. */
+  targetUrl?: string;
+  port?: number;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The Web API client sends form fields whose nested values are JSON text. */
+function parseArgs(raw: Buffer, contentType: string): WebApiArgs {
+  const text = raw.toString('utf8');
+  if (contentType.includes('application/json')) return text ? (JSON.parse(text) as WebApiArgs) : {};
+  const args: WebApiArgs = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+/**
+ * A stand-in for Slack on loopback, for local mode and for end-to-end tests.
+ * Toward Banto it is the Web API (`/api/{method}`), the file upload URL and
+ * every `response_url`; it records each call. Toward a person or a test it is
+ * the Slack client: it sends slash commands and interactions to Banto signed
+ * with the signing secret, form-encoded, exactly as Slack does.
+ */
+export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
+  readonly calls: RecordedCall[] = [];
+  readonly state: EmulatorState;
+  private server: Server | undefined;
+  private targetUrl: string | undefined;
+  private sequence = 0;
+
+  constructor(private readonly options: SlackEmulatorOptions) {
+    super();
+    this.targetUrl = options.targetUrl;
+    this.state = {
+      workspace: options.workspace,
+      baseUrl: '',
+      views: new Map(),
+      uploads: new Map(),
+      nextId: (prefix) => `${prefix}${String(++this.sequence).padStart(prefix ? 8 : 1, '0')}`,
+    };
+  }
+
+  get workspace(): Workspace {
+    return this.options.workspace;
+  }
+
+  get apiUrl(): string {
+    return `${this.state.baseUrl}api/`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: String(error) }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(this.options.port ?? 0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.state.baseUrl = `http://127.0.0.1:${port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  setTarget(url: string): void {
+    this.targetUrl = url;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the first call (already made or still to come) to `method` that matches. */
+  waitForCall(method: string, matches: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
+    const found = this.calls.find((c) => c.method === method && matches(c));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const onCall = (call: RecordedCall) => {
+        if (call.method !== method || !matches(call)) return;
+        clearTimeout(timer);
+        this.off('call', onCall);
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        this.off('call', onCall);
+        reject(new Error(`no ${method} call within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.on('call', onCall);
+    });
+  }
+
+  private record(method: string, args: WebApiArgs, response: Record<string, unknown>) {
+    const call = { method, args, response, at: Date.now() };
+    this.calls.push(call);
+    this.emit('call', call);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', this.state.baseUrl);
+    const raw = await readBody(req);
+    const contentType = req.headers['content-type'] ?? '';
+    const [, kind, id] = url.pathname.split('/');
+    if (req.method === 'POST' && kind === 'api' && id) {
+      const args = parseArgs(raw, contentType);
+      const method = webApiMethods[id];
+      const response = method ? method(args, this.state) : { ok: false, error: 'unknown_method' };
+      this.record(id, args, response);
+      return sendJson(res, 200, response);
+    }
+    if (req.method === 'POST' && kind === 'upload' && id) {
+      const upload = this.state.uploads.get(id);
+      if (!upload) return sendJson(res, 404, { ok: false });
+      upload.data = raw;
+      upload.contentType = contentType;
+      this.record('upload', { file_id: id, bytes: raw.length }, { ok: true });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
+      return;
+    }
+    if (req.method === 'POST' && kind === 'response' && id) {
+      const args = { ...parseArgs(raw, contentType), response_url_id: id };
+      this.record('response_url', args, { ok: true });
+      return sendJson(res, 200, { ok: true });
+    }
+    sendJson(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  /** Signs and posts a raw body to Banto, as Slack does; `timestamp` lets tests send stale requests. */
+  async post(
+    body: string,
+    { timestamp = Math.floor(Date.now() / 1000), signingSecret = this.options.signingSecret, contentType = 'application/x-www-form-urlencoded' } = {},
+  ): Promise<SlackReply> {
+    if (!this.targetUrl) throw new Error('the emulator has no target: call setTarget(url) first');
+    const response = await fetch(this.targetUrl, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...signSlackRequest(signingSecret, body, timestamp) },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (safeJson(text) as Record<string, unknown>) : undefined };
+  }
+
+  private responseUrl(): string {
+    return `${this.state.baseUrl}response/${this.state.nextId('R')}`;
+  }
+
+  private channelName(id: string | undefined): string {
+    return this.workspace.channels.find((c) => c.id === id)?.name ?? 'unknown';
+  }
+
+  private userName(id: string): string {
+    return this.workspace.users.find((u) => u.id === id)?.name ?? id;
+  }
+
+  /** The form Slack posts for a slash command. */
+  commandBody({ userId, channelId, command, text = '' }: { userId: string; channelId: string; command: string; text?: string }): string {
+    return new URLSearchParams({
+      token: 'deprecated-verification-token',
+      team_id: this.workspace.teamId,
+      team_domain: this.workspace.teamDomain,
+      channel_id: channelId,
+      channel_name: this.channelName(channelId),
+      user_id: userId,
+      user_name: this.userName(userId),
+      command,
+      text,
+      api_app_id: this.workspace.appId,
+      is_enterprise_install: 'false',
+      response_url: this.responseUrl(),
+      trigger_id: this.state.nextId('T'),
+    }).toString();
+  }
+
+  sendCommand(input: { userId: string; channelId: string; command: string; text?: string }): Promise<SlackReply> {
+    return this.post(this.commandBody(input));
+  }
+
+  private interaction(payload: Record<string, unknown>): Promise<SlackReply> {
+    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  }
+
+  private userRef(userId: string) {
+    return { id: userId, username: this.userName(userId), name: this.userName(userId), team_id: this.workspace.teamId };
+  }
+
+  /** A button press, in a message (`channelId`) or in an open modal (`viewId`). */
+  pressButton(input: { userId: string; actionId: string; blockId?: string; value?: string; channelId?: string; viewId?: string; messageTs?: string }): Promise<SlackReply> {
+    const view = input.viewId ? this.state.views.get(input.viewId) : undefined;
+    return this.interaction({
+      type: 'block_actions',
+      team: { id: this.workspace.teamId, domain: this.workspace.teamDomain },
+      user: this.userRef(input.userId),
+      api_app_id: this.workspace.appId,
+      trigger_id: this.state.nextId('T'),
+      ...(input.channelId
+        ? {
+            channel: { id: input.channelId, name: this.channelName(input.channelId) },
+            container: { type: 'message', channel_id: input.channelId, message_ts: input.messageTs ?? '0' },
+            message: { ts: input.messageTs ?? '0' },
+            response_url: this.responseUrl(),
+          }
+        : {}),
+      ...(view ? { view, container: { type: 'view', view_id: input.viewId } } : {}),
+      actions: [
+        { type: 'button', action_id: input.actionId, block_id: input.blockId ?? 'actions', value: input.value, action_ts: String(Date.now() / 1000) },
+      ],
+    });
+  }
+
+  /** An Events API callback (JSON, signed), e.g. an app_mention typed by `userId` in `channelId`. */
+  sendEvent(input: { type: string; userId: string; channelId: string; text?: string; threadTs?: string }): Promise<SlackReply> {
+    const ts = `${Math.floor(Date.now() / 1000)}.${this.state.nextId('').padStart(6, '0')}`;
+    const body = {
+      token: 'deprecated-verification-token',
+      team_id: this.workspace.teamId,
+      api_app_id: this.workspace.appId,
+      type: 'event_callback',
+      event_id: this.state.nextId('Ev'),
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.workspace.teamId, user_id: this.workspace.botUserId, is_bot: true }],
+      event: { type: input.type, user: input.userId, channel: input.channelId, text: input.text ?? '', ts, event_ts: ts, thread_ts: input.threadTs },
+    };
+    return this.post(JSON.stringify(body), { contentType: 'application/json' });
+  }
+
+  /** Submits an open modal with `values[blockId][actionId]` given as plain strings. */
+  submitView(input: { userId: string; viewId: string; values: Record<string, Record<string, string>> }): Promise<SlackReply> {
+    const view = this.state.views.get(input.viewId);
+    if (!view) throw new Error(`no open view ${input.viewId}`);
+    const values = Object.fromEntries(
+      Object.entries(input.values).map(([blockId, actions]) => [
+        blockId,
+        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+      ]),
+    );
+    return this.interaction({
+      type: 'view_submission',
+      team: { id: this.workspace.teamId, domain: this.workspace.teamDomain },
+      user: this.userRef(input.userId),
+      api_app_id: this.workspace.appId,
+      trigger_id: this.state.nextId('T'),
+      view: { ...view, state: { values } },
+    });
+  }
+}
+
+export async function startSlackEmulator(options: SlackEmulatorOptions): Promise<SlackEmulator> {
+  return new SlackEmulator(options).start();
+}

@@ -1,0 +1,50 @@
+import { pino, type Logger } from 'pino';
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+
+// Tokens and secrets must never reach a log line, whatever object they ride in.
+const redact = [
+  'token',
+  '*.token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers.authorization',
+  'config.slack',
+  'password',
+  '*.password',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { app: 'banto' } }, destination ?? process.stderr);
+}
+
+const slackLevels: Record<string, LogLevel> = {
+  trace: LogLevel.DEBUG,
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+  fatal: LogLevel.ERROR,
+  silent: LogLevel.ERROR,
+};
+
+/** Bolt and the Web API client log through the same pino instance (and its redaction). */
+export function toSlackLogger(logger: Logger): SlackLogger {
+  let child = logger.child({ component: 'slack' });
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg: unknown[]) => child.debug(text(msg)),
+    info: (...msg: unknown[]) => child.info(text(msg)),
+    warn: (...msg: unknown[]) => child.warn(text(msg)),
+    error: (...msg: unknown[]) => child.error(text(msg)),
+    setLevel: () => undefined,
+    getLevel: () => slackLevels[logger.level] ?? LogLevel.INFO,
+    setName: (name: string) => {
+      child = logger.child({ component: name });
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { repoRoot } from './helpers/banto.js';
+
+const bin = join(repoRoot, 'bin/banto.js');
+const dir = mkdtempSync(join(tmpdir(), 'banto-cli-'));
+const databaseUrl = `sqlite:${join(dir, 'cli.sqlite3')}`;
+
+/** The caller's environment without anything that would pick a Slack mode or another database. */
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT)/.test(e[0])));
+  return { ...env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, ...extra };
+}
+
+function banto(args: string[], extra: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, env: cleanEnv(extra), encoding: 'utf8', timeout: 60_000 });
+}
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the banto command', () => {
+  it('migrates, seeds and reports payments from the terminal', () => {
+    const migrate = banto(['db', 'migrate']);
+    assert.equal(migrate.status, 0, migrate.stderr);
+    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit/);
+    assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
+    const seed = banto(['db', 'seed', '--users', '200']);
+    assert.equal(seed.status, 0, seed.stderr);
+    assert.match(seed.stdout, /seeded: 200 users, \d+ subscriptions, \d+ payments, 12 articles/);
+    const again = banto(['db', 'seed']);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /already hold data.*\[SEED_NOT_EMPTY\]/);
+    const payments = banto(['payments', 'today'], { BANTO_LOCALE: 'en' });
+    assert.equal(payments.status, 0, payments.stderr);
+    assert.match(payments.stdout, /== Payments on \d{4}-\d{2}-\d{2} ==\n\d+ succeeded \/ total ¥[\d,]+/);
+  });
+
+  it('stops at start with one message naming every bad config key', () => {
+    const yaml = join(dir, 'bad.yml');
+    writeFileSync(yaml, 'roles:\n  boss: { users: [U1] }\nchannels: { billing: billing, alerts: C0ALERTS }\n');
+    const result = banto(['start'], { BANTO_CONFIG: yaml, SLACK_SIGNING_SECRET: 'secret-123456' });
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /Banto cannot start: the configuration has 3 problem\(s\)/);
+    assert.match(result.stderr, /SLACK_BOT_TOKEN: required for HTTP mode/);
+    assert.match(result.stderr, /roles\.boss: unknown role name/);
+    assert.match(result.stderr, /channels\.billing: malformed channel id/);
+  });
+
+  it('prints usage for an unknown command', () => {
+    const result = banto(['frobnicate']);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /unknown command 'frobnicate'/);
+  });
+});
+
+describe('banto start (what npm start runs)', () => {
+  it('reaches ready in local mode on an empty embedded database, seeds it, serves /healthz and stops on SIGTERM', async () => {
+    const fresh = `sqlite:${join(dir, 'fresh', 'banto.sqlite3')}`;
+    const child = spawn(process.execPath, [bin, 'start'], { cwd: repoRoot, env: cleanEnv({ DATABASE_URL: fresh, PORT: '0', LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!/Banto ready in local mode on (\S+)/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`not ready: ${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = /Banto ready in local mode on (\S+)/.exec(out)![1];
+    assert.match(err, /"users":3000.*seeded the empty embedded database with demo data/);
+    assert.match(out, /Slack emulator at http:\/\/127\.0\.0\.1:\d+\/api\//);
+    const health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { mode: string }).mode, 'local');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+});

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { demoConfigPath } from './helpers/banto.js';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'banto-config-'));
+
+function withYaml(yaml: string): string {
+  const path = join(emptyDir(), 'banto.yml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+function problemsOf(env: Record<string, string>, cwd = emptyDir()): string[] {
+  try {
+    loadConfig({ env: { BANTO_CONFIG: demoConfigPath, ...env }, cwd });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.match(error.message, /Banto cannot start/);
+    return [...error.details];
+  }
+  assert.fail('expected a ConfigError');
+}
+
+const validYaml = `
+roles:
+  exec: { users: [U01EXEC] }
+channels: { billing: C0BILLING, alerts: C0ALERTS }
+`;
+
+describe('loadConfig', () => {
+  it('with nothing set runs local mode on the embedded database, in Tokyo, in Japanese', () => {
+    const config = loadConfig({ env: { BANTO_CONFIG: demoConfigPath }, cwd: emptyDir() });
+    assert.equal(config.slack.mode, 'local');
+    assert.equal(config.databaseUrl, 'sqlite:var/banto.sqlite3');
+    assert.equal(config.port, 3000);
+    assert.equal(config.env, 'development');
+    assert.equal(config.timezone, 'Asia/Tokyo');
+    assert.equal(config.locale, 'ja');
+    assert.deepEqual(config.roles.accounting, { users: ['U02ACCT'], usergroups: ['S0ACCT'] });
+    assert.deepEqual(config.channels, { billing: 'C0BILLING', alerts: 'C0ALERTS' });
+    assert.equal(config.oncallUsergroup, 'S0ONCALL');
+    assert.equal(config.mail.testRecipient, 'developer@example.com');
+  });
+
+  it('chooses Socket Mode with an app token and HTTP mode with a signing secret', () => {
+    const socket = loadConfig({ env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, cwd: emptyDir() });
+    assert.equal(socket.slack.mode, 'socket');
+    const http = loadConfig({ env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456' }, cwd: emptyDir() });
+    assert.equal(http.slack.mode, 'http');
+  });
+
+  it('names the missing token for the chosen mode', () => {
+    assert.deepEqual(problemsOf({ SLACK_APP_TOKEN: 'xapp-1' }), ['SLACK_BOT_TOKEN: required for Socket Mode (SLACK_APP_TOKEN is set)']);
+    assert.deepEqual(problemsOf({ SLACK_SIGNING_SECRET: 'secret-123456' }), ['SLACK_BOT_TOKEN: required for HTTP mode (SLACK_SIGNING_SECRET is set)']);
+    assert.match(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0] ?? '', /^SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: /);
+  });
+
+  it('names an unknown role and a malformed channel id, and lists every problem at once', () => {
+    const path = withYaml(`
+roles:
+  boss: { users: [U01] }
+  exec: { users: [sato] }
+channels: { billing: "#billing", alerts: C0ALERTS }
+`);
+    const problems = problemsOf({ BANTO_CONFIG: path, BANTO_TIMEZONE: 'Mars/Olympus', PORT: 'eighty' });
+    assert.deepEqual(problems.sort(), [
+      'BANTO_TIMEZONE: unknown time zone (expected an IANA name like Asia/Tokyo)',
+      'PORT: Invalid input: expected number, received NaN',
+      'channels.billing: malformed channel id (expected an id like C0123ABCD, not a channel name)',
+      'roles.boss: unknown role name (expected one of exec, accounting, clerk, engineer)',
+      'roles.exec.users.0: malformed user id (expected an id like U0123ABCD)',
+    ]);
+  });
+
+  it('reports a missing config file, invalid YAML and a missing channel', () => {
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: '/nonexistent/banto.yml' }), ['BANTO_CONFIG: file not found: /nonexistent/banto.yml']);
+    assert.match(problemsOf({ BANTO_CONFIG: withYaml('roles: [unclosed') })[0] ?? '', /^BANTO_CONFIG: .* is not valid YAML/);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: withYaml('channels: { billing: C0BILLING }') }), ['channels.alerts: Invalid input: expected string, received undefined']);
+  });
+
+  it('reads .env, lets the real environment win, and treats empty values as unset', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, '.env'), `BANTO_CONFIG=${withYaml(validYaml)}\nBANTO_LOCALE=en\nPORT=4000\nSLACK_BOT_TOKEN=\n`);
+    const config = loadConfig({ env: { PORT: '5000' }, cwd: dir });
+    assert.equal(config.locale, 'en');
+    assert.equal(config.port, 5000);
+    assert.equal(config.slack.mode, 'local');
+    assert.deepEqual(config.roles.clerk, { users: [], usergroups: [] });
+  });
+
+  it('rejects a database URL of another kind', () => {
+    assert.deepEqual(problemsOf({ DATABASE_URL: 'postgres://x@y/z' }), ['DATABASE_URL: expected mysql://user:pass@host:port/db or sqlite:PATH']);
+  });
+});

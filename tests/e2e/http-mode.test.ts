@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DateTime } from 'luxon';
+import { pino } from 'pino';
+import { seedDemo } from '../../seeds/demo.js';
+import { startBanto, type Banto } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
+import { demoWorkspace } from '../../src/local/workspace.js';
+import { repoRoot, testEnv } from '../helpers/banto.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+// HTTP mode as in production: Banto gets a bot token and a signing secret, and
+// SLACK_API_URL sends its Web API calls to the emulator standing in for Slack.
+describe('HTTP mode with SLACK_API_URL', () => {
+  const signingSecret = 'http-mode-test-signing-secret';
+  let slack: SlackEmulator;
+  let banto: Banto;
+  let database: TestDatabase;
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    await migrateLatest(database.db);
+    await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 100 });
+    slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
+    const config = loadConfig({
+      env: testEnv({ DATABASE_URL: database.url, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl }),
+      cwd: repoRoot,
+    });
+    assert.equal(config.slack.mode, 'http');
+    banto = await startBanto({ config, logger: pino({ level: 'silent' }), seedIfEmpty: false, host: '127.0.0.1' });
+    slack.setTarget(`${banto.url}/slack/events`);
+  });
+  after(async () => {
+    await banto.stop();
+    await slack.stop();
+    await database.drop();
+  });
+
+  it('learns its identity with auth.test at start, not per request', async () => {
+    assert.equal(slack.callsTo('auth.test').length, 1);
+    assert.equal(banto.bolt.botUserId, demoWorkspace.botUserId);
+    await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/banto', text: 'help' });
+    assert.equal(slack.callsTo('auth.test').length, 1);
+  });
+
+  it('serves signed commands on POST /slack/events and resolves group roles through SLACK_API_URL', async () => {
+    const reply = await slack.sendCommand({ userId: 'U06ONCALL', channelId: 'C0ALERTS', command: '/banto', text: 'help' });
+    assert.equal(reply.status, 200);
+    assert.ok(slack.callsTo('usergroups.users.list').some((c) => c.args.usergroup === 'S0ONCALL'));
+    const unsigned = await fetch(`${banto.url}/slack/events`, { method: 'POST', body: 'command=%2Fbanto&text=help' });
+    assert.equal(unsigned.status, 401);
+  });
+
+  it('reports its mode on /healthz', async () => {
+    const health = (await (await fetch(`${banto.url}/healthz`)).json()) as { mode: string };
+    assert.equal(health.mode, 'http');
+  });
+});

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { pino } from 'pino';
+import { seedDemo } from '../../seeds/demo.js';
+import { startBanto, type Banto } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const demoConfigPath = resolve(repoRoot, 'config/banto.yml');
+
+export interface TestBanto {
+  banto: Banto;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** Env for loadConfig that ignores the developer's own .env and shell. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return { BANTO_CONFIG: demoConfigPath, PORT: '0', LOG_LEVEL: 'silent', ...overrides };
+}
+
+/** A running Banto in local mode (emulator as Slack) on a fresh database holding a small demo data set. */
+export async function startTestBanto(kind: DatabaseKind, { env = {}, workspace = demoWorkspace, users = 300 }: { env?: Record<string, string>; workspace?: Workspace; users?: number } = {}): Promise<TestBanto> {
+  const database = await createTestDatabase(kind);
+  await migrateLatest(database.db);
+  await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users });
+  const config = loadConfig({ env: testEnv({ DATABASE_URL: database.url, ...env }), cwd: repoRoot });
+  const banto = await startBanto({ config, workspace, logger: pino({ level: 'silent' }), seedIfEmpty: false });
+  return {
+    banto,
+    database,
+    async close() {
+      await banto.stop();
+      await database.drop();
+    },
+  };
+}

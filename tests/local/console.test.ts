@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { startConsole, type LocalConsole } from '../../src/local/console.js';
+import { startTestBanto, type TestBanto } from '../helpers/banto.js';
+
+describe('local console', () => {
+  let t: TestBanto;
+  let session: LocalConsole;
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let screen = '';
+  output.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+
+  /** Types a line and waits until the screen shows `expected` after it. */
+  const type = async (line: string, expected: RegExp) => {
+    const from = screen.length;
+    input.write(`${line}\n`);
+    const deadline = Date.now() + 5000;
+    while (!expected.test(screen.slice(from))) {
+      if (Date.now() > deadline) assert.fail(`"${line}" did not show ${expected}; screen:\n${screen.slice(from)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return screen.slice(from);
+  };
+
+  before(async () => {
+    t = await startTestBanto('sqlite', { users: 50 });
+    session = startConsole({ emulator: t.banto.emulator!, input, output, userId: 'U01EXEC', channelId: 'C0BILLING' });
+  });
+  after(async () => {
+    session.close();
+    await session.closed;
+    await t.close();
+  });
+
+  it('shows the answer to a slash command as text', async () => {
+    const shown = await type('/banto help', /Banto で使えるコマンド/);
+    assert.match(shown, /\/payments/);
+    const payments = await type('/payments today', /成功 \d+ 件 \/ 合計 ¥[\d,]+/);
+    assert.match(payments, /\[#billing, only you\]/);
+  });
+
+  it('switches user and channel, and shows a refusal to someone without the role', async () => {
+    await type('as yamamoto', /yamamoto #billing>/);
+    await type('in #general', /yamamoto #general>/);
+    const refused = await type('/payments today', /のロールが必要です/);
+    assert.match(refused, /経営 \(exec\)/);
+    await type('as nobody', /No user "nobody"/);
+  });
+
+  it('explains what it does not understand', async () => {
+    await type('7', /Not a command or a button number: 7/);
+    await type('users', /U03CLERK\s+tanaka/);
+  });
+});

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DateTime } from 'luxon';
+import { pino } from 'pino';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { createAuditLog } from '../../src/services/audit/audit-log.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
+
+const entry = (i: number) => ({
+  at: DateTime.fromISO('2026-11-29T09:00:00.123', { zone: 'Asia/Tokyo' }),
+  userId: `U${i}`,
+  kind: 'command',
+  name: '/payments',
+  arguments: 'today',
+  channelId: 'C0BILLING',
+  outcome: 'allowed' as const,
+  result: 'ok',
+  latencyMs: 3.6,
+});
+
+for (const kind of databaseKinds) {
+  describe(`audit log (${kind})`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await createTestDatabase(kind);
+      await migrateLatest(t.db);
+    });
+    after(async () => {
+      await t.drop();
+    });
+
+    it('writes every recorded entry, in batches, with the instant in UTC', async () => {
+      const audit = createAuditLog({ db: t.db, logger: pino({ level: 'silent' }), maxBatch: 40 });
+      for (let i = 0; i < 100; i++) audit.record(entry(i));
+      assert.equal(audit.pending(), 100, 'nothing is written on the caller path');
+      await audit.flush();
+      const rows = await t.db('banto_audit').orderBy('id');
+      assert.equal(rows.length, 100);
+      assert.deepEqual(
+        { at: rows[0].at, user: rows[0].user_id, latency: rows[0].latency_ms, outcome: rows[0].outcome },
+        { at: '2026-11-29 00:00:00.123', user: 'U0', latency: 4, outcome: 'allowed' },
+      );
+      await t.db('banto_audit').delete();
+    });
+
+    it('keeps the rows when a write fails and writes them once the database is back', async () => {
+      const audit = createAuditLog({ db: t.db, logger: pino({ level: 'silent' }), retryDelayMs: 50 });
+      await t.db.schema.renameTable('banto_audit', 'banto_audit_away');
+      audit.record(entry(1));
+      audit.record(entry(2));
+      await new Promise((r) => setTimeout(r, 120));
+      assert.equal(audit.pending(), 2);
+      await t.db.schema.renameTable('banto_audit_away', 'banto_audit');
+      await new Promise((r) => setTimeout(r, 150));
+      await audit.close();
+      assert.deepEqual((await t.db('banto_audit').orderBy('id')).map((r) => r.user_id), ['U1', 'U2']);
+    });
+  });
+}
