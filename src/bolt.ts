@@ -43,7 +43,8 @@ export async function createBolt(options: BoltOptions): Promise<BoltSetup> {
   const { mode, botToken, logger, slackLogger } = options;
   const clientOptions: webApi.WebClientOptions = { retryConfig, logger: slackLogger, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}) };
   const identity = await resolveBotIdentity(clientOptions, botToken, logger);
-  const common = { token: botToken, ...identity, logger: slackLogger, clientOptions };
+  // Banto keeps no per-conversation state in Bolt: without the store, each request skips a lookup and a write.
+  const common = { token: botToken, ...identity, logger: slackLogger, clientOptions, convoStore: false as const };
 
   if (mode === 'socket') {
     const app = new App({ ...common, appToken: options.appToken, socketMode: true });

@@ -36,11 +36,15 @@ const slackLevels: Record<string, LogLevel> = {
 export function toSlackLogger(logger: Logger): SlackLogger {
   let child = logger.child({ component: 'slack' });
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  // Bolt logs at debug on every request: check the level before building any text.
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
+    if (child.isLevelEnabled(level)) child[level](text(msg));
+  };
   return {
-    debug: (...msg: unknown[]) => child.debug(text(msg)),
-    info: (...msg: unknown[]) => child.info(text(msg)),
-    warn: (...msg: unknown[]) => child.warn(text(msg)),
-    error: (...msg: unknown[]) => child.error(text(msg)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: () => undefined,
     getLevel: () => slackLevels[logger.level] ?? LogLevel.INFO,
     setName: (name: string) => {

@@ -29,7 +29,9 @@ export function createHttpServer({ logger, metrics, health, slackEvents }: HttpS
   if (slackEvents) routes['POST /slack/events'] = slackEvents;
 
   return createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
     const route = routes[`${req.method} ${path}`];
     if (!route) return sendJson(res, 404, { error: 'not_found' });
     Promise.resolve(route(req, res)).catch((error: unknown) => {

@@ -7,7 +7,7 @@ import { createAuditLog } from '../../src/services/audit/audit-log.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 const entry = (i: number) => ({
-  at: DateTime.fromISO('2026-11-29T09:00:00.123', { zone: 'Asia/Tokyo' }),
+  at: DateTime.fromISO('2026-11-29T09:00:00.123', { zone: 'Asia/Tokyo' }).toMillis(),
   userId: `U${i}`,
   kind: 'command',
   name: '/payments',

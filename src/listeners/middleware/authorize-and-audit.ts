@@ -72,7 +72,7 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
     const started = typeof context.receivedAt === 'number' ? context.receivedAt : performance.now();
     const finish = (outcome: AuditOutcome, result?: string, reason?: string) => {
       const latencyMs = performance.now() - started;
-      audit.record({ at: clock.now(), userId: request.userId, kind: request.kind, name: request.key, arguments: request.arguments, channelId: request.channelId, outcome, result, reason, latencyMs });
+      audit.record({ at: clock.nowMs(), userId: request.userId, kind: request.kind, name: request.key, arguments: request.arguments, channelId: request.channelId, outcome, result, reason, latencyMs });
       onFinished?.(request.kind, outcome, latencyMs);
     };
 

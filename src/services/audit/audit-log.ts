@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
-import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { toDbTime } from '../../db/time.js';
 
 export type AuditOutcome = 'allowed' | 'refused' | 'error';
 
 export interface AuditEntry {
-  at: DateTime;
+  /** The instant, as epoch milliseconds. */
+  at: number;
   userId: string;
   kind: string;
   name: string;
@@ -31,6 +31,8 @@ export interface AuditLogDeps {
   db: Knex;
   logger: Logger;
   maxBatch?: number;
+  /** How long the first queued entry waits for others to share its INSERT. */
+  batchWindowMs?: number;
   retryDelayMs?: number;
 }
 
@@ -52,16 +54,16 @@ function toRow(entry: AuditEntry) {
 }
 
 /**
- * Write-behind audit trail. A per-request INSERT on the ack path costs SQLite
- * an order of magnitude in throughput (docs/benchmarks.md), so entries are
- * queued and written together right after the current turn of the event loop.
- * A failed write keeps its rows and tries again; close() drains the queue.
+ * Write-behind audit trail. One INSERT per request on the ack path costs an
+ * embedded SQLite most of its throughput (NOTES.md), so entries are queued and
+ * written together: one multi-row INSERT per short window (`batchWindowMs`).
+ * A failed write keeps its rows and tries again; flush() and close() drain
+ * the queue, so a clean stop loses nothing.
  */
-export function createAuditLog({ db, logger, maxBatch = 250, retryDelayMs = 500 }: AuditLogDeps): AuditLog {
+export function createAuditLog({ db, logger, maxBatch = 250, batchWindowMs = 20, retryDelayMs = 500 }: AuditLogDeps): AuditLog {
   let queue: ReturnType<typeof toRow>[] = [];
   let writing: Promise<void> | undefined;
-  let scheduled = false;
-  let retryTimer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
   const writeQueued = async (): Promise<void> => {
     while (queue.length > 0) {
@@ -79,20 +81,15 @@ export function createAuditLog({ db, logger, maxBatch = 250, retryDelayMs = 500 
     return writing;
   };
 
-  const scheduleDrain = () => {
-    if (scheduled || retryTimer) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
+  const scheduleDrain = (delayMs: number) => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
       drain().catch((error: unknown) => {
         logger.error({ err: error, queued: queue.length }, 'audit write failed; keeping the rows and retrying');
-        retryTimer = setTimeout(() => {
-          retryTimer = undefined;
-          scheduleDrain();
-        }, retryDelayMs);
-        retryTimer.unref();
+        scheduleDrain(retryDelayMs);
       });
-    });
+    }, delayMs);
   };
 
   const flush = async (): Promise<void> => {
@@ -103,12 +100,12 @@ export function createAuditLog({ db, logger, maxBatch = 250, retryDelayMs = 500 
   return {
     record(entry) {
       queue.push(toRow(entry));
-      scheduleDrain();
+      scheduleDrain(queue.length >= maxBatch ? 0 : batchWindowMs);
     },
     flush,
     async close() {
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = undefined;
+      clearTimeout(timer);
+      timer = undefined;
       await flush();
     },
     pending: () => queue.length,

@@ -1,0 +1,13 @@
+// npm run bench [name]: runs the benchmarks and prints Markdown for docs/benchmarks.md.
+import { benchSlackCommands } from './slack-commands.js';
+
+const benchmarks: Record<string, () => Promise<string>> = {
+  'slack-commands': benchSlackCommands,
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`running ${name}…\n`);
+  process.stdout.write(`${await run()}\n\n`);
+}

@@ -1,0 +1,31 @@
+// Banto in HTTP mode on a fresh SQLite file, with the emulator standing in for the Web API.
+import { DateTime } from 'luxon';
+import { pino } from 'pino';
+import { seedDemo } from '../../seeds/demo.js';
+import { startBanto } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { startSlackEmulator } from '../../src/local/emulator.js';
+import { demoWorkspace } from '../../src/local/workspace.js';
+
+const [port = '0', signingSecret = '', databaseUrl = '', configPath = ''] = process.argv.slice(2);
+const db = openDatabase(databaseUrl);
+await migrateLatest(db);
+await seedDemo(db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 200, force: true });
+await db.destroy();
+
+const slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
+const config = loadConfig({
+  env: { DATABASE_URL: databaseUrl, PORT: port, BANTO_CONFIG: configPath, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl },
+});
+const banto = await startBanto({ config, logger: pino({ level: 'error' }), seedIfEmpty: false, host: '127.0.0.1' });
+process.stdout.write('listening\n');
+process.on('SIGTERM', () => {
+  void banto
+    .stop()
+    .then(() => slack.stop())
+    .then(() => process.exit(0));
+});
+// The benchmark asks for this process's CPU time over IPC.
+process.on('message', () => process.send?.(process.cpuUsage()));

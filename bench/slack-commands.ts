@@ -1,0 +1,115 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/connect.js';
+import { signSlackRequest } from '../src/local/signature.js';
+
+const root = resolve(import.meta.dirname, '..');
+const signingSecret = 'bench-signing-secret-0123456789';
+const connections = 50;
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+// The server gets core 0 and the load generator (this process, see package.json) core 1, so
+// the two do not take turns on one core; figures then vary less from run to run.
+const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
+
+async function startServer(script: string, args: string[]): Promise<ChildProcess> {
+  const command = [...pin, process.execPath, '--import', 'tsx', join(root, 'bench/servers', script), ...args];
+  const child = spawn(command[0]!, command.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready());
+    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
+  });
+  return child;
+}
+
+/** CPU time (user + system, µs) the server process has used so far: steadier than req/s on a shared machine. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (usage: { user: number; system: number }) => resolve(usage.user + usage.system));
+    child.send('cpu');
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Load {
+  requests: number;
+  cpuPerRequestUs?: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(port: number, durationSeconds: number): Promise<Load> {
+  const body = new URLSearchParams({
+    team_id: 'T0DEMO', channel_id: 'C0BILLING', user_id: 'U01EXEC', user_name: 'sato', command: '/banto', text: 'help',
+    response_url: 'http://127.0.0.1:9/response', trigger_id: 'T1', api_app_id: 'A0BANTO',
+  }).toString();
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)) };
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/slack/events`, method: 'POST', headers, body, connections, duration: durationSeconds });
+  return { requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** Signed slash commands at 50 connections: a bare acking Bolt app, then Banto (gate, roles, audit), in the same run. */
+export async function benchSlackCommands(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'banto-bench-'));
+  const databaseUrl = `sqlite:${join(dir, 'bench.sqlite3')}`;
+  const rows: string[] = [];
+  const servers = [
+    { name: 'bare Bolt app, command only acks', script: 'bare-bolt.ts', port: 39101, args: [] as string[] },
+    { name: 'Banto, `/banto help` (roles, permission check, audit row)', script: 'banto.ts', port: 39102, args: [databaseUrl, join(root, 'config/banto.yml')] },
+  ];
+  // Rounds alternate bare and Banto, so a slow spell of the machine hits both; the median round counts.
+  const measured: Record<string, Load[]> = {};
+  let bantoRequests = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const server of servers) {
+      const child = await startServer(server.script, [String(server.port), signingSecret, ...server.args]);
+      const warmUp = await load(server.port, 2); // JIT, caches, connections
+      const cpuBefore = await serverCpu(child);
+      const run = await load(server.port, seconds);
+      run.cpuPerRequestUs = ((await serverCpu(child)) - cpuBefore) / run.requests;
+      (measured[server.script] ??= []).push(run);
+      if (server.script === 'banto.ts') bantoRequests += warmUp.requests + run.requests;
+      await stopServer(child);
+    }
+  }
+  const db = openDatabase(databaseUrl);
+  const audited = Number((await db('banto_audit').count({ n: '*' }).first())?.n);
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+
+  const cpuMedians: Record<string, number> = {};
+  const median = (runs: Load[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+  const bare = median(measured['bare-bolt.ts']!);
+  const banto = median(measured['banto.ts']!);
+  for (const server of servers) {
+    const runs = measured[server.script]!;
+    const m = median(runs);
+    const all = runs.map((r) => Math.round(r.rps).toLocaleString('en')).join(' / ');
+    const cpu = median(runs.map((r) => ({ ...r, rps: r.cpuPerRequestUs ?? 0 }))).rps;
+    rows.push(`| ${server.name} | ${Math.round(m.rps).toLocaleString('en')} | ${all} | ${m.p50} | ${m.p99} | ${Math.round(cpu)} | ${runs.reduce((n, r) => n + r.non2xx + r.errors, 0)} |`);
+    cpuMedians[server.script] = cpu;
+  }
+  return [
+    `### Signed slash commands, ${connections} connections, ${rounds} alternating rounds of ${seconds} s (each after a 2 s warm-up)${pin.length ? ', server pinned to core 0, load to core 1' : ''}`,
+    '',
+    '| server | req/s (median round) | req/s (each round) | p50 ms | p99 ms | server CPU µs per command | non-2xx or errors |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Banto / bare: **${(banto.rps / bare.rps).toFixed(2)}x** throughput (goal ≥ 0.8x), p99 ${banto.p99} ms (goal < 30 ms); ` +
+      `CPU per command ${(cpuMedians['banto.ts']! / cpuMedians['bare-bolt.ts']!).toFixed(2)}x the bare app's.`,
+    `Audit rows written by Banto: ${audited.toLocaleString('en')}, for ${bantoRequests.toLocaleString('en')} commands sent to it (warm-ups included).`,
+  ].join('\n');
+}
