@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { createBulkInserter } from '../../db/bulk-insert.js';
 import { toDbTime } from '../../db/time.js';
 
 export type AuditOutcome = 'allowed' | 'refused' | 'error';
@@ -38,6 +39,8 @@ export interface AuditLogDeps {
 
 const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
 
+const columns = ['at', 'user_id', 'kind', 'name', 'arguments', 'channel_id', 'outcome', 'reason', 'result', 'latency_ms'] as const;
+
 function toRow(entry: AuditEntry) {
   return {
     at: toDbTime(entry.at),
@@ -64,11 +67,12 @@ export function createAuditLog({ db, logger, maxBatch = 250, batchWindowMs = 20,
   let queue: ReturnType<typeof toRow>[] = [];
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const insert = createBulkInserter(db, 'banto_audit', columns);
 
   const writeQueued = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
-      await db('banto_audit').insert(batch);
+      await insert(batch);
       queue = queue.slice(batch.length);
     }
   };
