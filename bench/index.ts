@@ -1,8 +1,10 @@
 // npm run bench [name]: runs the benchmarks and prints Markdown for docs/benchmarks.md.
+import { benchBoltListeners } from './bolt-listeners.js';
 import { benchSlackCommands } from './slack-commands.js';
 
 const benchmarks: Record<string, () => Promise<string>> = {
   'slack-commands': benchSlackCommands,
+  'bolt-listeners': benchBoltListeners,
 };
 
 const only = process.argv.slice(2);

@@ -3,11 +3,15 @@ import { registerCommands } from './commands/index.js';
 import type { ListenerDeps } from './deps.js';
 import { registerEvents } from './events/index.js';
 import { createAuthorizeAndAudit } from './middleware/authorize-and-audit.js';
+import { createListenerRouter } from './router.js';
 
-/** Registers the global gate first, then every listener group. */
+/** The gate first (it runs the routed handlers), then Bolt listeners for events. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  const router = createListenerRouter();
+  registerCommands(router, deps);
   app.use(
     createAuthorizeAndAudit({
+      router,
       roles: deps.roles,
       audit: deps.audit,
       clock: deps.clock,
@@ -16,6 +20,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       onFinished: deps.onRequestFinished,
     }),
   );
-  registerCommands(app, deps);
   registerEvents(app, deps);
 }

@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
+import type { ListenerRouter } from '../router.js';
 import { createBantoCommand } from './banto.js';
 import { createPaymentsCommand } from './payments.js';
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command('/banto', createBantoCommand(deps));
-  app.command('/payments', createPaymentsCommand(deps));
+export function registerCommands(router: ListenerRouter, deps: ListenerDeps): void {
+  router.command('/banto', createBantoCommand(deps));
+  router.command('/payments', createPaymentsCommand(deps));
 }

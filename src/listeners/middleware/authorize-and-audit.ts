@@ -9,9 +9,11 @@ import type { AuditLog, AuditOutcome } from '../../services/audit/audit-log.js';
 import { noticeModal } from '../../views/message.js';
 import { messagesFor, type Locale } from '../../views/messages.js';
 import { renderRefusal } from '../../views/refusal.js';
+import type { ListenerRouter } from '../router.js';
 import { describeRequest, type RequestDescription } from './describe-request.js';
 
 export interface AuthorizeAndAuditDeps {
+  router: ListenerRouter;
   roles: RoleResolver;
   audit: AuditLog;
   clock: Clock;
@@ -61,10 +63,11 @@ async function refuse(args: Args, request: RequestDescription, decision: Decisio
 /**
  * The gate every command, button and modal submission passes: resolve the
  * caller's roles, check the permission table, refuse (and run nothing) or run
- * the listener, and in both cases leave an audit row.
+ * the handler the router names, and in both cases leave an audit row. Events
+ * are not requests of a person and go on to Bolt's listeners.
  */
 export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware<AnyMiddlewareArgs> {
-  const { roles, audit, clock, locale, logger, onFinished } = deps;
+  const { router, roles, audit, clock, locale, logger, onFinished } = deps;
   return async (args) => {
     const request = describeRequest(args.body);
     if (!request) return args.next();
@@ -77,14 +80,15 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
     };
 
     context.roles = await roles.rolesOf(request.userId);
-    const decision = decide(request.kind, request.key, context.roles);
-    if (!decision.allowed) {
+    const handler = router.find(request.kind, request.name);
+    const decision: Decision = handler ? decide(request.kind, request.key, context.roles) : { allowed: false, requiredRoles: [], reason: 'unknown-request' };
+    if (!handler || !decision.allowed) {
       await refuse(args, request, decision, locale);
       finish('refused', undefined, decision.reason === 'missing-role' ? `requires ${decision.requiredRoles.join(' or ')}` : 'unknown request');
       return;
     }
     try {
-      await args.next();
+      await (handler as (a: Args) => Promise<void>)(args);
       finish('allowed', context.auditResult ?? 'ok');
     } catch (error) {
       const code = errorCode(error);

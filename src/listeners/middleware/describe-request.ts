@@ -5,6 +5,8 @@ export interface RequestDescription {
   kind: RequestKind;
   /** The permission-table key: `/payments`, `/banto help`, an action_id or a view callback_id. */
   key: string;
+  /** The handler's name: the command, action_id or callback_id as Slack sent it. */
+  name: string;
   userId: string;
   channelId: string | undefined;
   arguments: string | undefined;
@@ -44,20 +46,23 @@ export function describeRequest(body: unknown): RequestDescription | undefined {
   if (typeof b.command === 'string') {
     const text = str(b.text)?.trim() ?? '';
     const key = b.command === '/banto' ? `/banto ${text.split(/\s+/)[0] || 'help'}` : b.command;
-    return { kind: 'command', key, userId: str(b.user_id) ?? '', channelId: str(b.channel_id), arguments: text, triggerId: str(b.trigger_id) };
+    return { kind: 'command', key, name: b.command, userId: str(b.user_id) ?? '', channelId: str(b.channel_id), arguments: text, triggerId: str(b.trigger_id) };
   }
   const userId = str(obj(b.user).id) ?? '';
   const channelId = str(obj(b.channel).id) ?? str(obj(b.container).channel_id);
   if (b.type === 'block_actions') {
     const action = obj(Array.isArray(b.actions) ? b.actions[0] : undefined);
-    return { kind: 'action', key: str(action.action_id) ?? '', userId, channelId, arguments: describeAction(action), triggerId: str(b.trigger_id) };
+    const actionId = str(action.action_id) ?? '';
+    return { kind: 'action', key: actionId, name: actionId, userId, channelId, arguments: describeAction(action), triggerId: str(b.trigger_id) };
   }
   if (b.type === 'view_submission') {
     const view = obj(b.view);
-    return { kind: 'view', key: str(view.callback_id) ?? '', userId, channelId, arguments: describeViewState(view), triggerId: str(b.trigger_id) };
+    const callbackId = str(view.callback_id) ?? '';
+    return { kind: 'view', key: callbackId, name: callbackId, userId, channelId, arguments: describeViewState(view), triggerId: str(b.trigger_id) };
   }
   if (b.type === 'shortcut' || b.type === 'message_action') {
-    return { kind: 'shortcut', key: str(b.callback_id) ?? '', userId, channelId, arguments: undefined, triggerId: str(b.trigger_id) };
+    const callbackId = str(b.callback_id) ?? '';
+    return { kind: 'shortcut', key: callbackId, name: callbackId, userId, channelId, arguments: undefined, triggerId: str(b.trigger_id) };
   }
   return undefined;
 }
