@@ -1,10 +1,12 @@
 // npm run bench [name]: runs the benchmarks and prints Markdown for docs/benchmarks.md.
+import { benchAuditInsert } from './audit-insert.js';
 import { benchBoltListeners } from './bolt-listeners.js';
 import { benchSlackCommands } from './slack-commands.js';
 
 const benchmarks: Record<string, () => Promise<string>> = {
   'slack-commands': benchSlackCommands,
   'bolt-listeners': benchBoltListeners,
+  'audit-insert': benchAuditInsert,
 };
 
 const only = process.argv.slice(2);
