@@ -268,14 +268,26 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     return this.post(JSON.stringify(body), { contentType: 'application/json' });
   }
 
-  /** Submits an open modal with `values[blockId][actionId]` given as plain strings. */
+  /** Submits an open modal with `values[blockId][actionId]` given as plain strings (a select's option value for selects). */
   submitView(input: { userId: string; viewId: string; values: Record<string, Record<string, string>> }): Promise<SlackReply> {
     const view = this.state.views.get(input.viewId);
     if (!view) throw new Error(`no open view ${input.viewId}`);
+    const blocks = (Array.isArray(view.blocks) ? view.blocks : []) as { block_id?: string; element?: { type?: string; options?: { value: string; text: unknown }[] } }[];
+    const stateOf = (blockId: string, value: string) => {
+      const element = blocks.find((b) => b.block_id === blockId)?.element;
+      const type = element?.type ?? 'plain_text_input';
+      if (type === 'static_select' || type === 'radio_buttons') {
+        const option = element?.options?.find((o) => o.value === value);
+        return { type, selected_option: option ?? null };
+      }
+      if (type === 'users_select') return { type, selected_user: value };
+      if (type === 'datepicker') return { type, selected_date: value };
+      return { type, value };
+    };
     const values = Object.fromEntries(
       Object.entries(input.values).map(([blockId, actions]) => [
         blockId,
-        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, stateOf(blockId, value)])),
       ]),
     );
     return this.interaction({

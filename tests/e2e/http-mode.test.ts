@@ -1,35 +1,41 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { pino } from 'pino';
+import { PassThrough } from 'node:stream';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
 import { repoRoot, testEnv } from '../helpers/banto.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 // HTTP mode as in production: Banto gets a bot token and a signing secret, and
 // SLACK_API_URL sends its Web API calls to the emulator standing in for Slack.
-describe('HTTP mode with SLACK_API_URL', () => {
+for (const kind of databaseKinds) describe(`HTTP mode with SLACK_API_URL (${kind})`, () => {
   const signingSecret = 'http-mode-test-signing-secret';
+  const botToken = 'xoxb-test-token-must-never-be-logged';
   let slack: SlackEmulator;
   let banto: Banto;
   let database: TestDatabase;
+  let logs = '';
 
   before(async () => {
-    database = await createTestDatabase('sqlite');
+    database = await createTestDatabase(kind);
     await migrateLatest(database.db);
     await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 100 });
     slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
     const config = loadConfig({
-      env: testEnv({ DATABASE_URL: database.url, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl }),
+      env: testEnv({ DATABASE_URL: database.url, SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl }),
       cwd: repoRoot,
     });
     assert.equal(config.slack.mode, 'http');
-    banto = await startBanto({ config, logger: pino({ level: 'silent' }), seedIfEmpty: false, host: '127.0.0.1' });
+    // Debug logging on, captured: the most talkative setting must still never print a secret.
+    const logStream = new PassThrough();
+    logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    banto = await startBanto({ config, logger: createLogger('debug', logStream), seedIfEmpty: false, host: '127.0.0.1' });
     slack.setTarget(`${banto.url}/slack/events`);
   });
   after(async () => {
@@ -51,6 +57,14 @@ describe('HTTP mode with SLACK_API_URL', () => {
     assert.ok(slack.callsTo('usergroups.users.list').some((c) => c.args.usergroup === 'S0ONCALL'));
     const unsigned = await fetch(`${banto.url}/slack/events`, { method: 'POST', body: 'command=%2Fbanto&text=help' });
     assert.equal(unsigned.status, 401);
+  });
+
+  it('never logs the bot token or the signing secret, even at debug level', async () => {
+    await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/payments', text: 'today' });
+    await slack.waitForCall('response_url');
+    assert.ok(logs.length > 1000, 'debug logging was on');
+    assert.ok(!logs.includes(botToken), 'bot token in the logs');
+    assert.ok(!logs.includes(signingSecret), 'signing secret in the logs');
   });
 
   it('reports its mode on /healthz', async () => {
