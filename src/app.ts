@@ -9,6 +9,7 @@ import { createBolt, type BoltSetup } from './bolt.js';
 import { createSystemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connect.js';
+import { BantoError } from './errors.js';
 import { migrateLatest } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
@@ -101,10 +102,19 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     health: () => checkHealth({ db, mode: config.slack.mode, env: config.env, version }),
   });
   const host = options.host ?? (local ? '127.0.0.1' : '0.0.0.0');
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, host, resolve);
+    });
+  } catch (error) {
+    await Promise.all([emulator?.stop(), audit.close()]);
+    await db.destroy();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new BantoError('PORT_IN_USE', `port ${config.port} on ${host} is already in use; set PORT to a free one`);
+    }
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   emulator?.setTarget(`${url}/slack/events`);

@@ -179,6 +179,9 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
   const invalid = new Set(parsedEnv.error?.issues.map((issue) => issue.path[0]) ?? []);
   const e = parsedEnv.data ?? envSchema.parse(Object.fromEntries(Object.entries(input).filter(([key]) => !invalid.has(key))));
   const mode = chooseSlackMode(e, problems);
+  if (mode === 'local' && e.BANTO_ENV === 'production') {
+    problems.push('SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)');
+  }
 
   const configPath = isAbsolute(e.BANTO_CONFIG) ? e.BANTO_CONFIG : resolve(cwd, e.BANTO_CONFIG);
   const raw = readConfigFile(configPath, problems);

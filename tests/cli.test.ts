@@ -51,6 +51,17 @@ describe('the banto command', () => {
     assert.match(result.stderr, /channels\.billing: malformed channel id/);
   });
 
+  it('says which port is taken instead of crashing', async () => {
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const port = (holder.address() as { port: number }).port;
+    const result = banto(['start'], { PORT: String(port) });
+    holder.close();
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`port ${port} on 127.0.0.1 is already in use; set PORT to a free one \\[PORT_IN_USE\\]`));
+  });
+
   it('prints usage for an unknown command', () => {
     const result = banto(['frobnicate']);
     assert.notEqual(result.status, 0);

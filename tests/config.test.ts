@@ -93,6 +93,10 @@ channels: { billing: "#billing", alerts: C0ALERTS }
     assert.deepEqual(config.roles.clerk, { users: [], usergroups: [] });
   });
 
+  it('refuses local mode in production', () => {
+    assert.deepEqual(problemsOf({ BANTO_ENV: 'production' }), ['SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)']);
+  });
+
   it('rejects a database URL of another kind', () => {
     assert.deepEqual(problemsOf({ DATABASE_URL: 'postgres://x@y/z' }), ['DATABASE_URL: expected mysql://user:pass@host:port/db or sqlite:PATH']);
   });
