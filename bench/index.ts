@@ -1,12 +1,14 @@
 // npm run bench [name]: runs the benchmarks and prints Markdown for docs/benchmarks.md.
 import { benchAuditInsert } from './audit-insert.js';
 import { benchBoltListeners } from './bolt-listeners.js';
+import { benchJobCoordinator } from './job-coordinator.js';
 import { benchSlackCommands } from './slack-commands.js';
 
 const benchmarks: Record<string, () => Promise<string>> = {
   'slack-commands': benchSlackCommands,
   'bolt-listeners': benchBoltListeners,
   'audit-insert': benchAuditInsert,
+  'job-coordinator': benchJobCoordinator,
 };
 
 const only = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as businessSchema from './0001_business_schema.js';
 import * as bantoAudit from './0002_banto_audit.js';
+import * as jobRunsAndAlerts from './0003_banto_job_runs_and_alerts.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
 const migrations: Record<string, Migration> = {
   '0001_business_schema': businessSchema,
   '0002_banto_audit': bantoAudit,
+  '0003_banto_job_runs_and_alerts': jobRunsAndAlerts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

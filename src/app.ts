@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
@@ -21,6 +22,11 @@ import { createRoleResolver } from './services/access/roles.js';
 import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
 import { checkHealth } from './services/health/check-health.js';
 import { createPaymentsService } from './services/payments/index.js';
+import { createAlerts } from './services/alerts/alerts.js';
+import { createSlackNotifier } from './notifier/slack.js';
+import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
+import type { JobDefinition } from './schedules/job.js';
+import { createJobRunner, type JobRunner } from './schedules/runner.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -33,6 +39,10 @@ export interface StartOptions {
   /** Seed demo data into an empty embedded database (default: SQLite outside production). */
   seedIfEmpty?: boolean;
   host?: string;
+  /** Jobs beyond the schedule table (tests); they follow the same overrides. */
+  extraJobs?: JobDefinition[];
+  /** Start the schedule timers and catch up (default true). */
+  runSchedules?: boolean;
 }
 
 export interface Banto {
@@ -41,6 +51,7 @@ export interface Banto {
   audit: AuditLog;
   metrics: Metrics;
   bolt: BoltSetup;
+  jobs: JobRunner;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url: string;
   emulator: SlackEmulator | undefined;
@@ -60,6 +71,13 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? createSystemClock(config.timezone);
   const db = openDatabase(config.databaseUrl);
+  let table: JobDefinition[];
+  try {
+    table = applyScheduleOverrides([...createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays }), ...(options.extraJobs ?? [])], config.schedules);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   await migrateLatest(db);
   const embedded = config.databaseUrl.startsWith('sqlite:');
   if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger);
@@ -77,6 +95,10 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     slackLogger: toSlackLogger(logger),
   });
 
+  const notifier = createSlackNotifier({ client: bolt.app.client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup });
+  const alerts = createAlerts({ db, notifier, clock, logger });
+  const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host: `${hostname()}:${process.pid}` }, table, config.timezone);
+
   const metrics = createMetrics();
   const audit = createAuditLog({ db, logger });
   const roles = createRoleResolver({
@@ -92,6 +114,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     roles,
     audit,
     payments: createPaymentsService({ db, clock }),
+    jobs,
     onRequestFinished: metrics.recordSlackRequest,
   });
 
@@ -119,10 +142,12 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   emulator?.setTarget(`${url}/slack/events`);
   if (config.slack.mode === 'socket') await bolt.app.start();
+  if (options.runSchedules ?? true) await jobs.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await jobs.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -134,5 +159,5 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     })());
 
   logger.info({ mode: config.slack.mode, url, env: config.env, version }, 'ready');
-  return { config, db, audit, metrics, bolt, url, emulator, stop };
+  return { config, db, audit, metrics, bolt, jobs, url, emulator, stop };
 }

@@ -5,6 +5,7 @@ import { IANAZone } from 'luxon';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BantoError } from './errors.js';
+import { cronProblem } from './services/jobs/slots.js';
 
 // The only module that reads process.env: everything else receives a Config.
 
@@ -50,6 +51,7 @@ export interface Config {
   mail: { testRecipient: string };
   schedules: Record<string, ScheduleOverride>;
   access: { usergroupCacheSeconds: number };
+  jobs: { retentionDays: number };
 }
 
 export class ConfigError extends BantoError {
@@ -106,10 +108,22 @@ const fileSchema = z.strictObject({
   schedules: z
     .record(
       z.string().regex(/^[a-z][a-z0-9-]*$/, 'job names are lower-case words joined by dashes'),
-      z.strictObject({ cron: z.string().min(1).optional(), enabled: z.boolean().optional(), timezone: zone.optional() }),
+      z.strictObject({
+        cron: z
+          .string()
+          .min(1)
+          .superRefine((cron, ctx) => {
+            const problem = cronProblem(cron);
+            if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+          })
+          .optional(),
+        enabled: z.boolean().optional(),
+        timezone: zone.optional(),
+      }),
     )
     .default({}),
   access: z.strictObject({ usergroup_cache_seconds: z.number().int().min(0).default(60) }).default({ usergroup_cache_seconds: 60 }),
+  jobs: z.strictObject({ retention_days: z.number().int().min(1).default(30) }).default({ retention_days: 30 }),
 });
 
 function describeIssues(error: z.ZodError, prefix: string): string[] {
@@ -222,5 +236,6 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     mail: { testRecipient: file.mail.test_recipient },
     schedules: file.schedules,
     access: { usergroupCacheSeconds: file.access.usergroup_cache_seconds },
+    jobs: { retentionDays: file.jobs.retention_days },
   };
 }

@@ -26,7 +26,7 @@ describe('the banto command', () => {
   it('migrates, seeds and reports payments from the terminal', () => {
     const migrate = banto(['db', 'migrate']);
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit/);
+    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts/);
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
     assert.equal(seed.status, 0, seed.stderr);
@@ -37,6 +37,20 @@ describe('the banto command', () => {
     const payments = banto(['payments', 'today'], { BANTO_LOCALE: 'en' });
     assert.equal(payments.status, 0, payments.stderr);
     assert.match(payments.stdout, /== Payments on \d{4}-\d{2}-\d{2} ==\n\d+ succeeded \/ total ¥[\d,]+/);
+  });
+
+  it('lists the jobs and runs one by name, recorded as started from the CLI', () => {
+    const list = banto(['jobs', 'list'], { BANTO_LOCALE: 'en' });
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /== Batch jobs ==\n\*prune-job-runs\* — deletes job runs/);
+    assert.match(list.stdout, /Next run: \d{4}-\d{2}-\d{2} 03:30:00 GMT\+9/);
+    const run = banto(['jobs', 'run', 'prune-job-runs']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^prune-job-runs: succeeded in \d+ ms — deleted 0 runs and 0 resolved alerts older than 30 days\n$/);
+    assert.match(banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout, /Last run: succeeded \(\d+ ms\) .*started by cli:/);
+    const unknown = banto(['jobs', 'run', 'nope']);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /no job named "nope"; known: prune-job-runs \[UNKNOWN_JOB\]/);
   });
 
   it('stops at start with one message naming every bad config key', () => {

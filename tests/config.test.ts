@@ -93,6 +93,15 @@ channels: { billing: "#billing", alerts: C0ALERTS }
     assert.deepEqual(config.roles.clerk, { users: [], usergroups: [] });
   });
 
+  it('validates schedule overrides: a bad cron expression and a bad zone name the key', () => {
+    const path = withYaml(`${validYaml}schedules:\n  prune-job-runs: { cron: "61 * * * *", timezone: Mars/Base }\n  nightly: { cron: "0 3 * *" }\n`);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: path }).sort(), [
+      'schedules.nightly.cron: not a cron expression: expected 5 fields (or 6 with seconds), got 4',
+      'schedules.prune-job-runs.cron: not a cron expression: Constraint error, got value 61 expected range 0-59',
+      'schedules.prune-job-runs.timezone: unknown time zone (expected an IANA name like Asia/Tokyo)',
+    ]);
+  });
+
   it('refuses local mode in production', () => {
     assert.deepEqual(problemsOf({ BANTO_ENV: 'production' }), ['SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)']);
   });

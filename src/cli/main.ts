@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { BantoError } from '../errors.js';
 import { registerDbCommands } from './db.js';
+import { registerJobsCommands } from './jobs.js';
 import { registerPaymentsCommand } from './payments.js';
 import { registerStartCommands } from './start.js';
 
@@ -13,6 +14,7 @@ export function buildCli(): Command {
   registerStartCommands(program);
   registerDbCommands(program);
   registerPaymentsCommand(program);
+  registerJobsCommands(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { JobRunner } from '../schedules/runner.js';
 import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { PaymentsService } from '../services/payments/index.js';
@@ -8,6 +9,7 @@ import type { Locale } from '../views/messages.js';
 /** What listeners may use. Listeners stay thin: parse, one service call, render. */
 export interface ListenerDeps {
   payments: PaymentsService;
+  jobs: JobRunner;
   clock: Clock;
   locale: Locale;
   logger: Logger;

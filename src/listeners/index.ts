@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import type { ListenerDeps } from './deps.js';
 import { registerEvents } from './events/index.js';
@@ -9,6 +10,7 @@ import { createListenerRouter } from './router.js';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const router = createListenerRouter();
   registerCommands(router, deps);
+  registerActions(router, deps);
   app.use(
     createAuthorizeAndAudit({
       router,

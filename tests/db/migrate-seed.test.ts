@@ -17,10 +17,10 @@ for (const kind of databaseKinds) {
       await t.drop();
     });
 
-    it('creates the business schema and banto_audit, and a second run does nothing', async () => {
-      assert.deepEqual(await migrateLatest(t.db), ['0001_business_schema', '0002_banto_audit']);
+    it("creates the business schema and Banto's tables, and a second run does nothing", async () => {
+      assert.deepEqual(await migrateLatest(t.db), ['0001_business_schema', '0002_banto_audit', '0003_banto_job_runs_and_alerts']);
       assert.deepEqual(await migrateLatest(t.db), []);
-      for (const table of ['users', 'subscriptions', 'payments', 'articles', 'banto_audit']) {
+      for (const table of ['users', 'subscriptions', 'payments', 'articles', 'banto_audit', 'banto_job_runs', 'banto_alerts']) {
         assert.ok(await t.db.schema.hasTable(table), table);
       }
       for (const column of ['id', 'email', 'name', 'password_hash', 'plan', 'created_at', 'unsubscribed_at']) {

@@ -147,3 +147,59 @@ for (const kind of databaseKinds) {
     });
   });
 }
+
+for (const kind of databaseKinds) {
+  describe(`/jobs and "Run now" through the emulator (${kind})`, () => {
+    let t: TestBanto;
+    before(async () => {
+      t = await startTestBanto(kind, { users: 20 });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('lists every job with its next run and a Run now button for an engineer, and refuses a clerk', async () => {
+      const emulator = t.banto.emulator!;
+      const sent = emulator.calls.length;
+      const reply = await emulator.sendCommand({ userId: 'U06ONCALL', channelId: 'C0ALERTS', command: '/jobs' });
+      assert.equal(reply.status, 200);
+      const answer = await emulator.waitForCall('response_url', (c) => emulator.calls.indexOf(c) >= sent);
+      const text = JSON.stringify(answer.args.blocks);
+      assert.match(text, /prune-job-runs/);
+      assert.match(text, /次回: \d{4}-\d{2}-\d{2} 03:30:00 GMT\+9/);
+      assert.match(text, /"action_id":"jobs_run_now","value":"prune-job-runs"/);
+      const refused = await emulator.sendCommand({ userId: CLERK, channelId: GENERAL, command: '/jobs' });
+      assert.match(String(refused.body?.text), /エンジニア \(engineer\)/);
+    });
+
+    it('runs a job when an engineer presses Run now, recorded as started by them; a clerk pressing it is refused', async () => {
+      const emulator = t.banto.emulator!;
+      const sent = emulator.calls.length;
+      const press = await emulator.pressButton({ userId: 'U04ENG', channelId: 'C0ALERTS', actionId: 'jobs_run_now', blockId: 'job:prune-job-runs', value: 'prune-job-runs' });
+      assert.equal(press.status, 200);
+      const done = await emulator.waitForCall('response_url', (c) => emulator.calls.indexOf(c) >= sent && /succeeded/.test(String(c.args.text)));
+      assert.match(String(done.args.text), /prune-job-runs\*: succeeded \(\d+ ms\) — deleted 0 runs/);
+      const run = await t.banto.db('banto_job_runs').where({ job: 'prune-job-runs', trigger: 'manual' }).first();
+      assert.equal(run.started_by, 'U04ENG');
+      assert.equal(run.status, 'succeeded');
+
+      const before = (await t.banto.db('banto_job_runs')).length;
+      const clerkPress = await emulator.pressButton({ userId: CLERK, channelId: GENERAL, actionId: 'jobs_run_now', value: 'prune-job-runs' });
+      assert.equal(clerkPress.status, 200);
+      const refusal = await emulator.waitForCall('response_url', (c) => /engineer/.test(String(c.args.text)));
+      assert.equal(refusal.args.response_type, 'ephemeral');
+      assert.equal((await t.banto.db('banto_job_runs')).length, before, 'nothing ran');
+      // The refusal reaches Slack just before its audit row is queued: wait for the row.
+      let audit: { user_id: string; name: string; outcome: string; result: string | null }[] = [];
+      for (let tries = 0; tries < 100 && audit.length < 2; tries++) {
+        await t.banto.audit.flush();
+        audit = await t.banto.db('banto_audit').where({ kind: 'action' }).orderBy('id');
+        if (audit.length < 2) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(audit.map((r) => [r.user_id, r.name, r.outcome, r.result]), [
+        ['U04ENG', 'jobs_run_now', 'allowed', 'prune-job-runs: succeeded'],
+        [CLERK, 'jobs_run_now', 'refused', null],
+      ]);
+    });
+  });
+}

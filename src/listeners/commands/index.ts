@@ -1,9 +1,11 @@
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRouter } from '../router.js';
 import { createBantoCommand } from './banto.js';
+import { createJobsCommand } from './jobs.js';
 import { createPaymentsCommand } from './payments.js';
 
 export function registerCommands(router: ListenerRouter, deps: ListenerDeps): void {
   router.command('/banto', createBantoCommand(deps));
   router.command('/payments', createPaymentsCommand(deps));
+  router.command('/jobs', createJobsCommand(deps));
 }

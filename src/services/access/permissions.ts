@@ -11,8 +11,11 @@ export const permissions = {
   commands: {
     '/banto help': 'anyone',
     '/payments': ['exec', 'accounting'],
+    '/jobs': ['engineer'],
   },
-  actions: {},
+  actions: {
+    jobs_run_now: ['engineer'],
+  },
   views: {},
 } satisfies Record<'commands' | 'actions' | 'views', Record<string, Audience>>;
 

@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Notifier } from '../services/alerts/alerts.js';
+
+/** Where there is no Slack (the CLI without a bot token): alerts are written to the log. */
+export function createLogNotifier(logger: Logger): Notifier {
+  let sequence = 0;
+  return {
+    async postAlert(text) {
+      logger.warn({ alert: text }, 'alert');
+      return { channelId: 'log', ts: String(++sequence) };
+    },
+    async postReply(_channelId, threadTs, text) {
+      logger.info({ alert: threadTs, reply: text }, 'alert resolved');
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import { Duration } from 'luxon';
+import type { Clock } from '../clock.js';
+import { ConfigError, type ScheduleOverride } from '../config.js';
+import { pruneResolvedAlerts } from '../services/alerts/alerts.js';
+import { pruneRuns } from '../services/jobs/job-runs.js';
+import type { JobDefinition } from './job.js';
+
+export interface ScheduleDeps {
+  db: Knex;
+  clock: Clock;
+  retentionDays: number;
+}
+
+/** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
+export function createScheduleTable({ db, clock, retentionDays }: ScheduleDeps): JobDefinition[] {
+  return [
+    {
+      name: 'prune-job-runs',
+      description: 'deletes job runs and resolved alerts older than jobs.retention_days',
+      cron: '0 30 3 * * *',
+      timeout: Duration.fromObject({ minutes: 5 }),
+      retry: { attempts: 3, backoff: Duration.fromObject({ seconds: 30 }) },
+      catchUp: { policy: 'latest' },
+      deadMan: { period: Duration.fromObject({ days: 1 }), grace: Duration.fromObject({ hours: 2 }) },
+      async run() {
+        const before = clock.now().minus({ days: retentionDays });
+        const runs = await pruneRuns(db, before);
+        const alerts = await pruneResolvedAlerts(db, before);
+        return `deleted ${runs} runs and ${alerts} resolved alerts older than ${retentionDays} days`;
+      },
+    },
+  ];
+}
+
+/** The YAML `schedules:` overrides applied to the table; a name that is not a job stops start-up. */
+export function applyScheduleOverrides(table: JobDefinition[], overrides: Record<string, ScheduleOverride>): JobDefinition[] {
+  const names = new Set(table.map((job) => job.name));
+  const unknown = Object.keys(overrides).filter((name) => !names.has(name));
+  if (unknown.length > 0) throw new ConfigError(unknown.map((name) => `schedules.${name}: no job of that name (jobs: ${[...names].join(', ')})`));
+  return table.map((job) => {
+    const override = overrides[job.name];
+    if (!override) return job;
+    return { ...job, cron: override.cron ?? job.cron, enabled: override.enabled ?? job.enabled, timezone: override.timezone ?? job.timezone };
+  });
+}

@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import type { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { toDbTime } from '../../db/time.js';
+
+/** How services reach people without knowing Slack: the alerts channel, with the on-call mention. */
+export interface Notifier {
+  postAlert(text: string): Promise<{ channelId: string; ts: string }>;
+  postReply(channelId: string, threadTs: string, text: string): Promise<void>;
+}
+
+export interface Alerts {
+  /** Posts the alert unless one is already open for `key`; true when this call posted it. */
+  open(key: string, message: string): Promise<boolean>;
+  /** Replies in the open alert's thread and closes it; false when none was open. */
+  resolve(key: string, message: string): Promise<boolean>;
+  isOpen(key: string): Promise<boolean>;
+}
+
+const table = 'banto_alerts';
+
+/**
+ * One open alert per key, whichever replica notices first: the row (with
+ * open_key unique) is claimed before anything is posted, so an incident is
+ * announced once and recovered once, never as a storm.
+ */
+export function createAlerts({ db, notifier, clock, logger }: { db: Knex; notifier: Notifier; clock: Clock; logger: Logger }): Alerts {
+  return {
+    async open(key, message) {
+      let id: number;
+      try {
+        const [inserted] = await db(table).insert({ key, open_key: key, message, opened_at: toDbTime(clock.now()) }, ['id']);
+        id = typeof inserted === 'object' ? Number((inserted as { id: number }).id) : Number(inserted);
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+      try {
+        const posted = await notifier.postAlert(message);
+        await db(table).where({ id }).update({ channel_id: posted.channelId, thread_ts: posted.ts });
+        return true;
+      } catch (error) {
+        // Not announced: give the claim back so the next occurrence tries again.
+        await db(table).where({ id }).delete();
+        logger.error({ err: error, key }, 'could not post an alert');
+        throw error;
+      }
+    },
+    async resolve(key, message) {
+      const open = (await db(table).where({ open_key: key }).first()) as { id: number; channel_id: string | null; thread_ts: string | null } | undefined;
+      if (!open) return false;
+      const changed = await db(table).where({ id: open.id, open_key: key }).update({ open_key: null, resolved_at: toDbTime(clock.now()) });
+      if (changed !== 1) return false;
+      if (open.channel_id && open.thread_ts) await notifier.postReply(open.channel_id, open.thread_ts, message);
+      return true;
+    },
+    async isOpen(key) {
+      return (await db(table).where({ open_key: key }).first()) !== undefined;
+    },
+  };
+}
+
+export async function pruneResolvedAlerts(db: Knex, resolvedBefore: DateTime): Promise<number> {
+  return db(table).whereNull('open_key').andWhere('resolved_at', '<', toDbTime(resolvedBefore)).delete();
+}

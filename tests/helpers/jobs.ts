@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import { DateTime, Duration } from 'luxon';
+import { pino } from 'pino';
+import { createFixedClock } from '../../src/clock.js';
+import { createLogNotifier } from '../../src/notifier/log.js';
+import type { JobDefinition } from '../../src/schedules/job.js';
+import { createJobRunner, type JobRunner } from '../../src/schedules/runner.js';
+import { createAlerts, type Notifier } from '../../src/services/alerts/alerts.js';
+
+export const silent = pino({ level: 'silent' });
+
+/** A real table for a job's effect, so tests count what a run did, not only its row. */
+export async function createEffectsTable(db: Knex): Promise<void> {
+  await db.schema.createTable('test_effects', (t) => {
+    t.increments('id');
+    t.string('job', 64).notNullable();
+    t.string('slot', 40).notNullable();
+    t.string('host', 64).notNullable();
+  });
+}
+
+export async function effects(db: Knex, job?: string): Promise<{ job: string; slot: string; host: string }[]> {
+  const query = db('test_effects').select('job', 'slot', 'host').orderBy('id');
+  return job ? query.where({ job }) : query;
+}
+
+/** A job whose run writes one effect row for its slot. */
+export function effectJob(db: Knex, overrides: Partial<JobDefinition> & Pick<JobDefinition, 'name' | 'cron'>, host = 'test'): JobDefinition {
+  return {
+    description: 'writes one row per run',
+    timeout: Duration.fromObject({ seconds: 5 }),
+    retry: { attempts: 1, backoff: Duration.fromObject({ milliseconds: 10 }) },
+    catchUp: { policy: 'none' },
+    async run({ slot }) {
+      await db('test_effects').insert({ job: overrides.name, slot: slot.toUTC().toISO(), host });
+    },
+    ...overrides,
+  };
+}
+
+export function fixedClockAt(iso: string, zone: string) {
+  return createFixedClock(DateTime.fromISO(iso, { zone }), zone);
+}
+
+export function createTestRunner(db: Knex, clock: ReturnType<typeof fixedClockAt>, jobs: JobDefinition[], { host = 'replica-a', notifier = createLogNotifier(silent) as Notifier } = {}): JobRunner {
+  const alerts = createAlerts({ db, notifier, clock, logger: silent });
+  return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host }, jobs, clock.zone);
+}
