@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { DateTime, Duration } from 'luxon';
 import { pino } from 'pino';
-import { createFixedClock } from '../../src/clock.js';
+import { createFixedClock, type Clock } from '../../src/clock.js';
 import { createLogNotifier } from '../../src/notifier/log.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
 import { createJobRunner, type JobRunner } from '../../src/schedules/runner.js';
@@ -42,7 +42,7 @@ export function fixedClockAt(iso: string, zone: string) {
   return createFixedClock(DateTime.fromISO(iso, { zone }), zone);
 }
 
-export function createTestRunner(db: Knex, clock: ReturnType<typeof fixedClockAt>, jobs: JobDefinition[], { host = 'replica-a', notifier = createLogNotifier(silent) as Notifier } = {}): JobRunner {
+export function createTestRunner(db: Knex, clock: Clock, jobs: JobDefinition[], { host = 'replica-a', notifier = createLogNotifier(silent) as Notifier, lease = undefined as Duration | undefined } = {}): JobRunner {
   const alerts = createAlerts({ db, notifier, clock, logger: silent });
-  return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host }, jobs, clock.zone);
+  return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host, lease }, jobs, clock.zone);
 }

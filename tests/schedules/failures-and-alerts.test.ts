@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { webApi } from '@slack/bolt';
 import { DateTime, Duration } from 'luxon';
+import { createSystemClock } from '../../src/clock.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { toDbTime } from '../../src/db/time.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
@@ -125,6 +126,22 @@ for (const kind of databaseKinds) {
       assert.match(posts()[0]!.text, /crashy\* stopped midway/);
       await runner.sweep();
       assert.equal(posts().length, 1);
+    });
+
+    it('renews the lease of a long run, so another replica never takes it for a crash', async () => {
+      const clock = createSystemClock(zone);
+      const long: JobDefinition = { ...effectJob(t.db, { name: 'long', cron: '0 0 0 1 1 *' }), run: () => new Promise((resolve) => setTimeout(resolve, 1200)) };
+      const holder = createTestRunner(t.db, clock, [long], { lease: Duration.fromObject({ milliseconds: 300 }), notifier });
+      const watcher = createTestRunner(t.db, clock, [long], { host: 'watcher', notifier });
+      const running = holder.runNow('long', 'U04ENG');
+      for (let i = 0; i < 10; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await watcher.sweep();
+      }
+      assert.equal((await running).status, 'succeeded');
+      const [run] = await t.db('banto_job_runs').where({ job: 'long' });
+      assert.equal(run.status, 'succeeded');
+      assert.equal(posts().length, 0, 'no crash alert');
     });
 
     it('alerts a job that has not succeeded for its period + grace (dead-man), once, and recovers', async () => {
