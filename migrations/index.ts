@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as businessSchema from './0001_business_schema.js';
 import * as bantoAudit from './0002_banto_audit.js';
 import * as jobRunsAndAlerts from './0003_banto_job_runs_and_alerts.js';
+import * as paymentsBySubscription from './0004_payments_by_subscription.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0001_business_schema': businessSchema,
   '0002_banto_audit': bantoAudit,
   '0003_banto_job_runs_and_alerts': jobRunsAndAlerts,
+  '0004_payments_by_subscription': paymentsBySubscription,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

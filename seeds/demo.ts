@@ -2,6 +2,7 @@ import { base, en, Faker, ja } from '@faker-js/faker';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { toDbDate, toDbTime } from '../src/db/time.js';
+import { shiftToBusinessDay } from '../src/services/payments/business-days.js';
 import { BantoError } from '../src/errors.js';
 
 export interface SeedOptions {
@@ -106,7 +107,8 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
     const lastDue = cancelledOn ?? today;
     let lastFailed = false;
     for (const due of monthlyDueDates(firstDue, billingDay, lastDue)) {
-      const chargedAt = due.plus({ hours: faker.number.int({ min: 0, max: 23 }), minutes: faker.number.int({ min: 0, max: 59 }) });
+      // Charged on the business day the rule gives (weekends and holidays move to the next one).
+      const chargedAt = shiftToBusinessDay(due, 'next').plus({ hours: faker.number.int({ min: 0, max: 23 }), minutes: faker.number.int({ min: 0, max: 59 }) });
       const charge = { user_id: id, subscription_id: id, amount, currency: 'JPY', due_date: toDbDate(due) };
       if (chargedAt > now) {
         payments.push({ ...charge, status: 'pending', paid_at: null });
@@ -116,7 +118,7 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
       const status = r < 0.045 ? 'failed' : r < 0.055 ? 'refunded' : 'succeeded';
       payments.push({ ...charge, status, paid_at: toDbTime(chargedAt) });
       lastFailed = status === 'failed';
-      const retryAt = chargedAt.plus({ days: 3 });
+      const retryAt = shiftToBusinessDay(chargedAt.plus({ days: 3 }), 'next').set({ hour: chargedAt.hour, minute: chargedAt.minute });
       if (lastFailed && faker.number.float({ min: 0, max: 1 }) < 0.6 && retryAt <= now) {
         payments.push({ ...charge, status: 'succeeded', paid_at: toDbTime(retryAt) });
         lastFailed = false;

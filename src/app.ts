@@ -18,6 +18,7 @@ import { registerListeners } from './listeners/index.js';
 import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
 import { demoWorkspace, type Workspace } from './local/workspace.js';
 import { createLogger, toSlackLogger } from './logger.js';
+import { createChannelGuard } from './services/access/channel-guard.js';
 import { createRoleResolver } from './services/access/roles.js';
 import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
 import { checkHealth } from './services/health/check-health.js';
@@ -107,14 +108,25 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     logger,
     listUsergroupMembers: async (usergroup) => (await bolt.app.client.usergroups.users.list({ usergroup })).users ?? [],
   });
-  registerListeners(bolt.app, {
+  const checkBillingChannel = createChannelGuard({
+    roles,
+    botUserId: () => bolt.botUserId,
+    readChannel: async (channel) => {
+      const info = await bolt.app.client.conversations.info({ channel });
+      const members = await bolt.app.client.conversations.members({ channel, limit: 1000 });
+      return { isPrivate: info.channel?.is_private === true, members: members.members ?? [] };
+    },
+  });
+  const listeners = registerListeners(bolt.app, {
     clock,
     locale: config.locale,
     logger,
     roles,
     audit,
-    payments: createPaymentsService({ db, clock }),
+    payments: createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule }),
     jobs,
+    billingChannel: config.channels.billing,
+    checkBillingChannel,
     onRequestFinished: metrics.recordSlackRequest,
   });
 
@@ -153,6 +165,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
         server.closeIdleConnections();
       });
       if (config.slack.mode === 'socket') await bolt.app.stop();
+      await listeners.drain();
       await emulator?.stop();
       await audit.close();
       await db.destroy();

@@ -52,7 +52,19 @@ export interface Config {
   schedules: Record<string, ScheduleOverride>;
   access: { usergroupCacheSeconds: number };
   jobs: { retentionDays: number };
+  billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema };
 }
+
+/** Where the web service keeps its billing data; defaults are the demo schema of DESIGN.md. */
+export interface BillingSchema {
+  payments: { table: string; id: string; user_id: string; subscription_id: string; amount: string; status: string; paid_at: string; due_date: string };
+  subscriptions: { table: string; id: string; plan: string; amount: string; status: string; next_payment_date: string };
+}
+
+export const defaultBillingSchema: BillingSchema = {
+  payments: { table: 'payments', id: 'id', user_id: 'user_id', subscription_id: 'subscription_id', amount: 'amount', status: 'status', paid_at: 'paid_at', due_date: 'due_date' },
+  subscriptions: { table: 'subscriptions', id: 'id', plan: 'plan', amount: 'amount', status: 'status', next_payment_date: 'next_payment_date' },
+};
 
 export class ConfigError extends BantoError {
   constructor(problems: readonly string[]) {
@@ -96,6 +108,7 @@ const usergroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'malformed user group id
 const channelId = z
   .string()
   .regex(/^[CG][A-Z0-9]{2,}$/, 'malformed channel id (expected an id like C0123ABCD, not a channel name)');
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a table or column name: letters, digits and _ only');
 const role = z.strictObject({ users: z.array(userId).default([]), usergroups: z.array(usergroupId).default([]) });
 
 const fileSchema = z.strictObject({
@@ -124,6 +137,18 @@ const fileSchema = z.strictObject({
     .default({}),
   access: z.strictObject({ usergroup_cache_seconds: z.number().int().min(0).default(60) }).default({ usergroup_cache_seconds: 60 }),
   jobs: z.strictObject({ retention_days: z.number().int().min(1).default(30) }).default({ retention_days: 30 }),
+  billing: z
+    .strictObject({
+      /** A payment day on a weekend or Japanese holiday moves to the next (or previous) business day. */
+      payment_day_rule: z.enum(['next', 'previous']).default('next'),
+      schema: z
+        .strictObject({
+          payments: z.strictObject({ table: identifier, id: identifier, user_id: identifier, subscription_id: identifier, amount: identifier, status: identifier, paid_at: identifier, due_date: identifier }).partial().default({}),
+          subscriptions: z.strictObject({ table: identifier, id: identifier, plan: identifier, amount: identifier, status: identifier, next_payment_date: identifier }).partial().default({}),
+        })
+        .default({ payments: {}, subscriptions: {} }),
+    })
+    .default({ payment_day_rule: 'next', schema: { payments: {}, subscriptions: {} } }),
 });
 
 function describeIssues(error: z.ZodError, prefix: string): string[] {
@@ -237,5 +262,12 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     schedules: file.schedules,
     access: { usergroupCacheSeconds: file.access.usergroup_cache_seconds },
     jobs: { retentionDays: file.jobs.retention_days },
+    billing: {
+      paymentDayRule: file.billing.payment_day_rule,
+      schema: {
+        payments: { ...defaultBillingSchema.payments, ...file.billing.schema.payments },
+        subscriptions: { ...defaultBillingSchema.subscriptions, ...file.billing.schema.subscriptions },
+      },
+    },
   };
 }

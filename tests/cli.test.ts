@@ -26,7 +26,7 @@ describe('the banto command', () => {
   it('migrates, seeds and reports payments from the terminal', () => {
     const migrate = banto(['db', 'migrate']);
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts/);
+    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription/);
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
     assert.equal(seed.status, 0, seed.stderr);
@@ -36,7 +36,7 @@ describe('the banto command', () => {
     assert.match(again.stderr, /already hold data.*\[SEED_NOT_EMPTY\]/);
     const payments = banto(['payments', 'today'], { BANTO_LOCALE: 'en' });
     assert.equal(payments.status, 0, payments.stderr);
-    assert.match(payments.stdout, /== Payments on \d{4}-\d{2}-\d{2} ==\n\d+ succeeded \/ total ¥[\d,]+/);
+    assert.match(payments.stdout, /== Payments, \d{4}-\d{2}-\d{2} ==\n\d+ succeeded \/ total ¥[\d,]+/);
   });
 
   it('lists the jobs and runs one by name, recorded as started from the CLI', () => {

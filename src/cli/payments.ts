@@ -4,21 +4,22 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { BantoError } from '../errors.js';
 import { createPaymentsService } from '../services/payments/index.js';
-import { renderDaySummary } from '../views/payments.js';
+import { renderPaymentsUsage, renderPeriodSummary } from '../views/payments.js';
 import { renderBlocksAsText } from '../views/text.js';
 
 export function registerPaymentsCommand(program: Command): void {
   program
     .command('payments')
-    .description("today's succeeded payments (count and total) from DATABASE_URL")
-    .argument('[day]', 'today', 'today')
-    .action(async (day: string) => {
-      if (day !== 'today') throw new BantoError('USAGE', `unknown day "${day}"; for now: banto payments today`);
+    .description('the billing summary of a period, as /payments shows it, from DATABASE_URL')
+    .argument('[period]', 'today | yesterday | YYYY-MM-DD | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD', 'today')
+    .action(async (text: string) => {
       const config = loadConfig();
       const db = openDatabase(config.databaseUrl);
       try {
-        const summary = await createPaymentsService({ db, clock: createSystemClock(config.timezone) }).summarizeToday();
-        const view = renderDaySummary(summary, config.locale);
+        const payments = createPaymentsService({ db, clock: createSystemClock(config.timezone), schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
+        const parsed = payments.parsePeriod(text);
+        if ('problem' in parsed) throw new BantoError('USAGE', renderPaymentsUsage(parsed.problem, config.locale).text);
+        const view = renderPeriodSummary(await payments.summarize(parsed.period), config.locale);
         process.stdout.write(`${renderBlocksAsText(view.blocks).text}\n`);
       } finally {
         await db.destroy();

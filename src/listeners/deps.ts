@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { JobRunner } from '../schedules/runner.js';
+import type { ChannelGuard } from '../services/access/channel-guard.js';
 import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { PaymentsService } from '../services/payments/index.js';
@@ -10,6 +11,8 @@ import type { Locale } from '../views/messages.js';
 export interface ListenerDeps {
   payments: PaymentsService;
   jobs: JobRunner;
+  billingChannel: string;
+  checkBillingChannel: ChannelGuard;
   clock: Clock;
   locale: Locale;
   logger: Logger;

@@ -1,16 +1,48 @@
-import type { DaySummary } from '../services/payments/index.js';
+import type { KnownBlock } from '@slack/types';
+import type { Amounts, PeriodProblem, PeriodSummary } from '../services/payments/index.js';
 import { formatCount, formatYen } from './format.js';
 import { messagesFor, type Locale } from './messages.js';
 import { headerBlock, sectionBlock, type MessageView } from './message.js';
 
-export function renderDaySummary(summary: DaySummary, locale: Locale): MessageView {
-  const m = messagesFor(locale);
-  const title = m.paymentsTitle(summary.day);
-  const line = m.paymentsLine(formatCount(summary.succeededCount), formatYen(summary.succeededTotal));
-  return { text: `${title}: ${line}`, blocks: [headerBlock(title), sectionBlock(line)] };
+const pair = (a: Amounts, unit: string) => `${formatCount(a.count)}${unit} / ${formatYen(a.total)}`;
+
+function change(now: number, before: number): string {
+  if (before === 0) return now === 0 ? '±0%' : 'n/a';
+  const pct = ((now - before) / before) * 100;
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
 }
 
-export function renderPaymentsUsage(locale: Locale): MessageView {
-  const text = messagesFor(locale).paymentsUsage;
+/** The billing summary of one period: totals, comparisons, plans, new vs renewal, the payment day. */
+export function renderPeriodSummary(summary: PeriodSummary, locale: Locale): MessageView {
+  const m = messagesFor(locale);
+  const unit = m.countUnit;
+  const title = m.paymentsTitle(summary.period.label);
+  const fields = [
+    `*${m.paySucceeded}*\n${pair(summary.succeeded, unit)}`,
+    `*${m.payFailed}*\n${pair(summary.failed, unit)}`,
+    `*${m.payRefunded}*\n${pair(summary.refunded, unit)}`,
+    `*${m.payPending}*\n${pair(summary.pending, unit)}`,
+    `*${m.payNew}*\n${pair(summary.newPayments, unit)}`,
+    `*${m.payRenewal}*\n${pair(summary.renewals, unit)}`,
+  ];
+  const comparisons = [
+    m.payVsPrevious(summary.previous.period.label, formatYen(summary.previous.succeeded.total), change(summary.succeeded.total, summary.previous.succeeded.total)),
+    ...(summary.lastWeek ? [m.payVsLastWeek(summary.lastWeek.period.label, formatYen(summary.lastWeek.succeeded.total), change(summary.succeeded.total, summary.lastWeek.succeeded.total))] : []),
+  ];
+  const blocks: KnownBlock[] = [
+    headerBlock(title),
+    sectionBlock(m.paymentsLine(formatCount(summary.succeeded.count), formatYen(summary.succeeded.total))),
+    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
+    sectionBlock(comparisons.join('\n')),
+  ];
+  if (summary.byPlan.length > 0) blocks.push(sectionBlock(`*${m.payByPlan}*\n${summary.byPlan.map((p) => `• ${p.plan}: ${pair(p, unit)}`).join('\n')}`));
+  const day = summary.paymentDay;
+  if (day) blocks.push(sectionBlock(m.payExpected(pair(day.expected, unit), pair(day.paid, unit))));
+  return { text: `${title}: ${m.paymentsLine(formatCount(summary.succeeded.count), formatYen(summary.succeeded.total))}`, blocks };
+}
+
+export function renderPaymentsUsage(problem: PeriodProblem, locale: Locale): MessageView {
+  const m = messagesFor(locale);
+  const text = `${m.paymentsProblem[problem]}\n${m.paymentsUsage}`;
   return { text, blocks: [sectionBlock(text)] };
 }

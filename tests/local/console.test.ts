@@ -38,7 +38,7 @@ describe('local console', () => {
     const shown = await type('/banto help', /Banto で使えるコマンド/);
     assert.match(shown, /\/payments/);
     const payments = await type('/payments today', /成功 \d+ 件 \/ 合計 ¥[\d,]+/);
-    assert.match(payments, /\[#billing, only you\]/);
+    assert.match(payments, /\[#billing\]\n== \d{4}-\d{2}-\d{2} の決済 ==/, 'the guarded billing channel sees it');
   });
 
   it('switches user and channel, and shows a refusal to someone without the role', async () => {

@@ -1,19 +1,26 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { renderDaySummary, renderPaymentsUsage } from '../../views/payments.js';
+import { renderPaymentsUsage, renderPeriodSummary } from '../../views/payments.js';
 import type { BantoContext } from '../middleware/authorize-and-audit.js';
 import type { ListenerDeps } from '../deps.js';
 
-/** `/payments today`: acknowledge at once, then answer the caller alone. */
-export function createPaymentsCommand({ payments, locale }: ListenerDeps) {
+/**
+ * `/payments [period]` (exec, accounting): acknowledge at once, then answer.
+ * The whole billing channel may see the answer only when the channel passes
+ * the guard; anywhere else only the caller sees it.
+ */
+export function createPaymentsCommand({ payments, locale, billingChannel, checkBillingChannel }: ListenerDeps) {
   return async ({ ack, command, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
-    const text = command.text.trim().toLowerCase();
-    if (text !== '' && text !== 'today') {
-      (context as typeof context & BantoContext).auditResult = 'usage';
-      await respond({ response_type: 'ephemeral', ...renderPaymentsUsage(locale) });
+    const audit = context as typeof context & BantoContext;
+    const parsed = payments.parsePeriod(command.text);
+    if ('problem' in parsed) {
+      audit.auditResult = `usage: ${parsed.problem}`;
+      await respond({ response_type: 'ephemeral', ...renderPaymentsUsage(parsed.problem, locale) });
       return;
     }
-    const summary = await payments.summarizeToday();
-    await respond({ response_type: 'ephemeral', ...renderDaySummary(summary, locale) });
+    const summary = await payments.summarize(parsed.period);
+    const inChannel = command.channel_id === billingChannel && (await checkBillingChannel(command.channel_id)).allowed;
+    audit.auditResult = `${parsed.period.label} ${inChannel ? 'in_channel' : 'ephemeral'}`;
+    await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', ...renderPeriodSummary(summary, locale) });
   };
 }

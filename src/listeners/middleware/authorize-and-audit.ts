@@ -66,9 +66,11 @@ async function refuse(args: Args, request: RequestDescription, decision: Decisio
  * the handler the router names, and in both cases leave an audit row. Events
  * are not requests of a person and go on to Bolt's listeners.
  */
-export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware<AnyMiddlewareArgs> {
+export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware<AnyMiddlewareArgs> & { drain(): Promise<void> } {
   const { router, roles, audit, clock, locale, logger, onFinished } = deps;
-  return async (args) => {
+  // Handlers go on after Slack has its ack: stop() waits for them before closing the audit trail.
+  const inFlight = new Set<Promise<void>>();
+  const gate = async (args: Args) => {
     const request = describeRequest(args.body);
     if (!request) return args.next();
     const context = args.context as typeof args.context & BantoContext;
@@ -98,4 +100,14 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
       await respondOf(args)?.({ response_type: 'ephemeral', replace_original: false, text: messagesFor(locale).somethingWentWrong(code) }).catch(() => undefined);
     }
   };
+  const middleware = (args: Args) => {
+    const run = gate(args);
+    inFlight.add(run);
+    return run.finally(() => inFlight.delete(run));
+  };
+  return Object.assign(middleware, {
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  });
 }

@@ -67,6 +67,7 @@ export function createAuditLog({ db, logger, maxBatch = 250, batchWindowMs = 20,
   let queue: ReturnType<typeof toRow>[] = [];
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   const insert = createBulkInserter(db, 'banto_audit', columns);
 
   const writeQueued = async (): Promise<void> => {
@@ -86,7 +87,7 @@ export function createAuditLog({ db, logger, maxBatch = 250, batchWindowMs = 20,
   };
 
   const scheduleDrain = (delayMs: number) => {
-    if (timer) return;
+    if (timer || closed) return;
     timer = setTimeout(() => {
       timer = undefined;
       drain().catch((error: unknown) => {
@@ -103,11 +104,17 @@ export function createAuditLog({ db, logger, maxBatch = 250, batchWindowMs = 20,
 
   return {
     record(entry) {
+      if (closed) {
+        // Nowhere left to write it: the log keeps it rather than nothing.
+        logger.error({ audit: toRow(entry) }, 'audit entry recorded after close');
+        return;
+      }
       queue.push(toRow(entry));
       scheduleDrain(queue.length >= maxBatch ? 0 : batchWindowMs);
     },
     flush,
     async close() {
+      closed = true;
       clearTimeout(timer);
       timer = undefined;
       await flush();

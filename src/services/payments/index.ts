@@ -1,13 +1,23 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../clock.js';
-import { summarizeDay, type DaySummary } from './summarize-day.js';
+import type { BillingSchema } from '../../config.js';
+import type { PaymentDayRule } from './business-days.js';
+import { parsePeriod, type Period, type PeriodProblem } from './period.js';
+import { createPeriodSummarizer, type PeriodSummary } from './summarize.js';
 
-export type { DaySummary } from './summarize-day.js';
+export type { Amounts, PaymentDayFigures, PeriodSummary } from './summarize.js';
+export type { Period, PeriodProblem } from './period.js';
 
 export interface PaymentsService {
-  summarizeToday(): Promise<DaySummary>;
+  /** Reads what a person typed after `/payments` into a period of the business calendar. */
+  parsePeriod(text: string): { period: Period } | { problem: PeriodProblem };
+  summarize(period: Period): Promise<PeriodSummary>;
 }
 
-export function createPaymentsService({ db, clock }: { db: Knex; clock: Clock }): PaymentsService {
-  return { summarizeToday: () => summarizeDay(db, clock.now(), clock.zone) };
+export function createPaymentsService({ db, clock, schema, paymentDayRule }: { db: Knex; clock: Clock; schema: BillingSchema; paymentDayRule: PaymentDayRule }): PaymentsService {
+  const summarizer = createPeriodSummarizer(db, schema, paymentDayRule);
+  return {
+    parsePeriod: (text) => parsePeriod(text, clock.now()),
+    summarize: (period) => summarizer.summarize(period),
+  };
 }
