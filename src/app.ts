@@ -24,7 +24,7 @@ import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
 import { checkHealth } from './services/health/check-health.js';
 import { createPaymentsService } from './services/payments/index.js';
 import { createAlerts } from './services/alerts/alerts.js';
-import { createSlackNotifier } from './notifier/slack.js';
+import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
 import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
 import type { JobDefinition } from './schedules/job.js';
 import { createJobRunner, type JobRunner } from './schedules/runner.js';
@@ -72,13 +72,6 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? createSystemClock(config.timezone);
   const db = openDatabase(config.databaseUrl);
-  let table: JobDefinition[];
-  try {
-    table = applyScheduleOverrides([...createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays }), ...(options.extraJobs ?? [])], config.schedules);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
   await migrateLatest(db);
   const embedded = config.databaseUrl.startsWith('sqlite:');
   if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger);
@@ -96,10 +89,6 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     slackLogger: toSlackLogger(logger),
   });
 
-  const notifier = createSlackNotifier({ client: bolt.app.client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup });
-  const alerts = createAlerts({ db, notifier, clock, logger });
-  const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host: `${hostname()}:${process.pid}` }, table, config.timezone);
-
   const metrics = createMetrics();
   const audit = createAuditLog({ db, logger });
   const roles = createRoleResolver({
@@ -108,22 +97,27 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     logger,
     listUsergroupMembers: async (usergroup) => (await bolt.app.client.usergroups.users.list({ usergroup })).users ?? [],
   });
-  const checkBillingChannel = createChannelGuard({
-    roles,
-    botUserId: () => bolt.botUserId,
-    readChannel: async (channel) => {
-      const info = await bolt.app.client.conversations.info({ channel });
-      const members = await bolt.app.client.conversations.members({ channel, limit: 1000 });
-      return { isPrivate: info.channel?.is_private === true, members: members.members ?? [] };
-    },
-  });
+  const checkBillingChannel = createChannelGuard({ roles, botUserId: () => bolt.botUserId, readChannel: createSlackChannelReader(bolt.app.client) });
+  const alerts = createAlerts({ db, notifier: createSlackNotifier({ client: bolt.app.client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup }), clock, logger });
+  const payments = createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
+  const billing = { payments, checkBillingChannel, publisher: createSlackPublisher(bolt.app.client), alerts, locale: config.locale, billingChannel: config.channels.billing };
+  let table: JobDefinition[];
+  try {
+    table = applyScheduleOverrides([...createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays, billing }), ...(options.extraJobs ?? [])], config.schedules);
+  } catch (error) {
+    await emulator?.stop();
+    await db.destroy();
+    throw error;
+  }
+  const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host: `${hostname()}:${process.pid}` }, table, config.timezone);
+
   const listeners = registerListeners(bolt.app, {
     clock,
     locale: config.locale,
     logger,
     roles,
     audit,
-    payments: createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule }),
+    payments,
     jobs,
     billingChannel: config.channels.billing,
     checkBillingChannel,

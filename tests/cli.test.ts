@@ -42,7 +42,7 @@ describe('the banto command', () => {
   it('lists the jobs and runs one by name, recorded as started from the CLI', () => {
     const list = banto(['jobs', 'list'], { BANTO_LOCALE: 'en' });
     assert.equal(list.status, 0, list.stderr);
-    assert.match(list.stdout, /== Batch jobs ==\n\*prune-job-runs\* — deletes job runs/);
+    assert.match(list.stdout, /== Batch jobs ==\n\*billing-daily-summary\* — posts yesterday's billing figures[\s\S]*\*prune-job-runs\* — deletes job runs/);
     assert.match(list.stdout, /Next run: \d{4}-\d{2}-\d{2} 03:30:00 GMT\+9/);
     const run = banto(['jobs', 'run', 'prune-job-runs']);
     assert.equal(run.status, 0, run.stderr);
@@ -50,7 +50,7 @@ describe('the banto command', () => {
     assert.match(banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout, /Last run: succeeded \(\d+ ms\) .*started by cli:/);
     const unknown = banto(['jobs', 'run', 'nope']);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /no job named "nope"; known: prune-job-runs \[UNKNOWN_JOB\]/);
+    assert.match(unknown.stderr, /no job named "nope"; known: billing-daily-summary, prune-job-runs \[UNKNOWN_JOB\]/);
   });
 
   it('stops at start with one message naming every bad config key', () => {

@@ -1,5 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Notifier } from '../services/alerts/alerts.js';
+import type { Publisher } from '../services/publish.js';
+import type { ChannelFacts } from '../services/access/channel-guard.js';
 
 /** Alerts go to the alerts channel and @mention the on-call user group, so only the people on call are paged. */
 export function createSlackNotifier({ client, alertsChannel, oncallUsergroup }: { client: webApi.WebClient; alertsChannel: string; oncallUsergroup?: string | undefined }): Notifier {
@@ -12,5 +14,26 @@ export function createSlackNotifier({ client, alertsChannel, oncallUsergroup }: 
     async postReply(channelId, threadTs, text) {
       await client.chat.postMessage({ channel: channelId, thread_ts: threadTs, text });
     },
+  };
+}
+
+/** Billing posts and chart uploads (files.uploadV2) to a channel. */
+export function createSlackPublisher(client: webApi.WebClient): Publisher {
+  return {
+    async post(channelId, message) {
+      await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never });
+    },
+    async upload(channelId, file) {
+      await client.files.uploadV2({ channel_id: channelId, file: file.data, filename: file.filename, title: file.title });
+    },
+  };
+}
+
+/** What the billing-channel guard needs to know of a channel (conversations.info and conversations.members). */
+export function createSlackChannelReader(client: webApi.WebClient): (channelId: string) => Promise<ChannelFacts> {
+  return async (channel) => {
+    const info = await client.conversations.info({ channel });
+    const members = await client.conversations.members({ channel, limit: 1000 });
+    return { isPrivate: info.channel?.is_private === true, members: members.members ?? [] };
   };
 }

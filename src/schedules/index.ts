@@ -5,16 +5,19 @@ import { ConfigError, type ScheduleOverride } from '../config.js';
 import { pruneResolvedAlerts } from '../services/alerts/alerts.js';
 import { pruneRuns } from '../services/jobs/job-runs.js';
 import type { JobDefinition } from './job.js';
+import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jobs/billing-daily-summary.js';
 
 export interface ScheduleDeps {
   db: Knex;
   clock: Clock;
   retentionDays: number;
+  billing: Omit<BillingDailySummaryDeps, 'clock'>;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
-export function createScheduleTable({ db, clock, retentionDays }: ScheduleDeps): JobDefinition[] {
+export function createScheduleTable({ db, clock, retentionDays, billing }: ScheduleDeps): JobDefinition[] {
   return [
+    createBillingDailySummaryJob({ ...billing, clock }),
     {
       name: 'prune-job-runs',
       description: 'deletes job runs and resolved alerts older than jobs.retention_days',

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Amounts, PeriodProblem, PeriodSummary } from '../services/payments/index.js';
+import type { Amounts, PaymentDayFigures, PeriodProblem, PeriodSummary } from '../services/payments/index.js';
 import { formatCount, formatYen } from './format.js';
 import { messagesFor, type Locale } from './messages.js';
 import { headerBlock, sectionBlock, type MessageView } from './message.js';
@@ -45,4 +45,12 @@ export function renderPaymentsUsage(problem: PeriodProblem, locale: Locale): Mes
   const m = messagesFor(locale);
   const text = `${m.paymentsProblem[problem]}\n${m.paymentsUsage}`;
   return { text, blocks: [sectionBlock(text)] };
+}
+
+/** After a payment day: expected against paid, and the customers (ids, never card data) whose payment failed. */
+export function renderPaymentDay(label: string, day: PaymentDayFigures, locale: Locale): MessageView {
+  const m = messagesFor(locale);
+  const title = m.paymentDayTitle(label);
+  const lines = [m.payExpected(pair(day.expected, m.countUnit), pair(day.paid, m.countUnit)), m.failedCustomers(day.failedUserIds.length > 0 ? day.failedUserIds.map((id) => `#${id}`).join(', ') : '—')];
+  return { text: `${title}: ${lines[0]}`, blocks: [headerBlock(title), sectionBlock(lines.join('\n'))] };
 }

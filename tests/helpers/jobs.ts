@@ -3,7 +3,10 @@ import { DateTime, Duration } from 'luxon';
 import { pino } from 'pino';
 import { createFixedClock, type Clock } from '../../src/clock.js';
 import { createLogNotifier } from '../../src/notifier/log.js';
+import { defaultBillingSchema } from '../../src/config.js';
+import type { ScheduleDeps } from '../../src/schedules/index.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
+import { createPaymentsService } from '../../src/services/payments/index.js';
 import { createJobRunner, type JobRunner } from '../../src/schedules/runner.js';
 import { createAlerts, type Notifier } from '../../src/services/alerts/alerts.js';
 
@@ -45,4 +48,19 @@ export function fixedClockAt(iso: string, zone: string) {
 export function createTestRunner(db: Knex, clock: Clock, jobs: JobDefinition[], { host = 'replica-a', notifier = createLogNotifier(silent) as Notifier, lease = undefined as Duration | undefined } = {}): JobRunner {
   const alerts = createAlerts({ db, notifier, clock, logger: silent });
   return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host, lease }, jobs, clock.zone);
+}
+
+/** The billing job's dependencies for tests that build the whole table but never run that job. */
+export function billingNotRun(db: Knex): ScheduleDeps['billing'] {
+  const notHere = async (): Promise<never> => {
+    throw new Error('the billing job is not run in this test');
+  };
+  return {
+    payments: createPaymentsService({ db, clock: createFixedClock(DateTime.now(), 'Asia/Tokyo'), schema: defaultBillingSchema, paymentDayRule: 'next' }),
+    checkBillingChannel: notHere,
+    publisher: { post: notHere, upload: notHere },
+    alerts: createAlerts({ db, notifier: createLogNotifier(silent), clock: createFixedClock(DateTime.now(), 'Asia/Tokyo'), logger: silent }),
+    locale: 'en',
+    billingChannel: 'C0BILLING',
+  };
 }

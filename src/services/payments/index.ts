@@ -12,6 +12,8 @@ export interface PaymentsService {
   /** Reads what a person typed after `/payments` into a period of the business calendar. */
   parsePeriod(text: string): { period: Period } | { problem: PeriodProblem };
   summarize(period: Period): Promise<PeriodSummary>;
+  /** Succeeded total of each of the `days` business-zone days that end with `lastDay` (one indexed range query a day). */
+  dailyTotals(lastDay: Period, days: number): Promise<{ day: string; total: number }[]>;
 }
 
 export function createPaymentsService({ db, clock, schema, paymentDayRule }: { db: Knex; clock: Clock; schema: BillingSchema; paymentDayRule: PaymentDayRule }): PaymentsService {
@@ -19,5 +21,13 @@ export function createPaymentsService({ db, clock, schema, paymentDayRule }: { d
   return {
     parsePeriod: (text) => parsePeriod(text, clock.now()),
     summarize: (period) => summarizer.summarize(period),
+    dailyTotals: (lastDay, days) =>
+      Promise.all(
+        Array.from({ length: days }, async (_, i) => {
+          const start = lastDay.start.minus({ days: days - 1 - i });
+          const succeeded = await summarizer.succeededIn({ kind: 'day', start, end: start.plus({ days: 1 }), label: start.toISODate() ?? '' });
+          return { day: start.toFormat('MM-dd'), total: succeeded.total };
+        }),
+      ),
   };
 }

@@ -1,0 +1,59 @@
+import { Duration } from 'luxon';
+import type { Clock } from '../../clock.js';
+import type { Alerts } from '../../services/alerts/alerts.js';
+import type { ChannelGuard } from '../../services/access/channel-guard.js';
+import type { PaymentsService } from '../../services/payments/index.js';
+import type { Publisher } from '../../services/publish.js';
+import { renderDailyTotalsChart } from '../../views/chart.js';
+import { messagesFor, type Locale } from '../../views/messages.js';
+import { renderPaymentDay, renderPeriodSummary } from '../../views/payments.js';
+import type { JobDefinition } from '../job.js';
+
+export interface BillingDailySummaryDeps {
+  payments: PaymentsService;
+  clock: Clock;
+  checkBillingChannel: ChannelGuard;
+  publisher: Publisher;
+  alerts: Alerts;
+  locale: Locale;
+  billingChannel: string;
+}
+
+const guardAlert = 'billing-channel-guard';
+
+/**
+ * Every morning: yesterday's figures with their comparisons and a 30-day chart
+ * to the billing channel, and for a payment day the expected-against-paid post
+ * with the customers whose payment failed. Nothing is posted to a channel that
+ * fails the guard; the engineers are alerted instead.
+ */
+export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): JobDefinition {
+  const { payments, clock, checkBillingChannel, publisher, alerts, locale, billingChannel } = deps;
+  const m = messagesFor(locale);
+  return {
+    name: 'billing-daily-summary',
+    description: "posts yesterday's billing figures and a 30-day chart to the billing channel",
+    cron: '0 0 9 * * *',
+    timeout: Duration.fromObject({ minutes: 5 }),
+    retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },
+    catchUp: { policy: 'latest' },
+    deadMan: { period: Duration.fromObject({ days: 1 }), grace: Duration.fromObject({ hours: 1 }) },
+    async run() {
+      const verdict = await checkBillingChannel(billingChannel);
+      if (!verdict.allowed) {
+        await alerts.open(guardAlert, m.guardBlocked(billingChannel, verdict.reason, verdict.outsiders));
+        return `blocked: the billing channel is ${verdict.reason === 'public' ? 'public' : `shared with ${verdict.outsiders.join(', ')}`}`;
+      }
+      await alerts.resolve(guardAlert, m.guardRestored(billingChannel));
+      const parsed = payments.parsePeriod('yesterday');
+      if ('problem' in parsed) throw new Error('yesterday did not parse');
+      const summary = await payments.summarize(parsed.period);
+      await publisher.post(billingChannel, renderPeriodSummary(summary, locale));
+      const chart = await renderDailyTotalsChart(await payments.dailyTotals(parsed.period, 30));
+      await publisher.upload(billingChannel, { filename: `payments-${parsed.period.label}.png`, title: m.chartTitle(parsed.period.label), data: chart });
+      const day = summary.paymentDay;
+      if (day && day.expected.count > 0) await publisher.post(billingChannel, renderPaymentDay(parsed.period.label, day, locale));
+      return `posted ${parsed.period.label} at ${clock.now().toFormat('HH:mm')}${day && day.expected.count > 0 ? ' with the payment day' : ''}`;
+    },
+  };
+}
