@@ -3,6 +3,7 @@ import * as businessSchema from './0001_business_schema.js';
 import * as bantoAudit from './0002_banto_audit.js';
 import * as jobRunsAndAlerts from './0003_banto_job_runs_and_alerts.js';
 import * as paymentsBySubscription from './0004_payments_by_subscription.js';
+import * as providerTotals from './0005_banto_provider_totals.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0002_banto_audit': bantoAudit,
   '0003_banto_job_runs_and_alerts': jobRunsAndAlerts,
   '0004_payments_by_subscription': paymentsBySubscription,
+  '0005_banto_provider_totals': providerTotals,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

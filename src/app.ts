@@ -103,7 +103,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const billing = { payments, checkBillingChannel, publisher: createSlackPublisher(bolt.app.client), alerts, locale: config.locale, billingChannel: config.channels.billing };
   let table: JobDefinition[];
   try {
-    table = applyScheduleOverrides([...createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays, billing }), ...(options.extraJobs ?? [])], config.schedules);
+    table = applyScheduleOverrides([...createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays, billing, anomalies: { rules: config.billing.anomalies, accountingUsergroups: config.roles.accounting.usergroups } }), ...(options.extraJobs ?? [])], config.schedules);
   } catch (error) {
     await emulator?.stop();
     await db.destroy();

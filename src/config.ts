@@ -52,8 +52,25 @@ export interface Config {
   schedules: Record<string, ScheduleOverride>;
   access: { usergroupCacheSeconds: number };
   jobs: { retentionDays: number };
-  billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema };
+  billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema; anomalies: AnomalyRules };
 }
+
+/** Thresholds of the billing anomaly rules (YAML `billing.anomalies`). */
+export interface AnomalyRules {
+  failed_rate: { enabled: boolean; max_percent: number; min_attempts: number };
+  below_expected: { enabled: boolean; min_percent: number };
+  no_payments: { enabled: boolean; hours: number };
+  provider_total: { enabled: boolean };
+  business_hours: { start: number; end: number };
+}
+
+export const defaultAnomalyRules: AnomalyRules = {
+  failed_rate: { enabled: true, max_percent: 10, min_attempts: 20 },
+  below_expected: { enabled: true, min_percent: 80 },
+  no_payments: { enabled: true, hours: 3 },
+  provider_total: { enabled: true },
+  business_hours: { start: 9, end: 18 },
+};
 
 /** Where the web service keeps its billing data; defaults are the demo schema of DESIGN.md. */
 export interface BillingSchema {
@@ -141,6 +158,21 @@ const fileSchema = z.strictObject({
     .strictObject({
       /** A payment day on a weekend or Japanese holiday moves to the next (or previous) business day. */
       payment_day_rule: z.enum(['next', 'previous']).default('next'),
+      anomalies: z
+        .strictObject({
+          failed_rate: z.strictObject({ enabled: z.boolean().default(true), max_percent: z.number().min(0).max(100).default(10), min_attempts: z.number().int().min(1).default(20) }).default({ enabled: true, max_percent: 10, min_attempts: 20 }),
+          below_expected: z.strictObject({ enabled: z.boolean().default(true), min_percent: z.number().min(0).max(100).default(80) }).default({ enabled: true, min_percent: 80 }),
+          no_payments: z.strictObject({ enabled: z.boolean().default(true), hours: z.number().positive().default(3) }).default({ enabled: true, hours: 3 }),
+          provider_total: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+          business_hours: z.strictObject({ start: z.number().int().min(0).max(23).default(9), end: z.number().int().min(1).max(24).default(18) }).default({ start: 9, end: 18 }),
+        })
+        .default({
+          failed_rate: { enabled: true, max_percent: 10, min_attempts: 20 },
+          below_expected: { enabled: true, min_percent: 80 },
+          no_payments: { enabled: true, hours: 3 },
+          provider_total: { enabled: true },
+          business_hours: { start: 9, end: 18 },
+        }),
       schema: z
         .strictObject({
           payments: z.strictObject({ table: identifier, id: identifier, user_id: identifier, subscription_id: identifier, amount: identifier, status: identifier, paid_at: identifier, due_date: identifier }).partial().default({}),
@@ -148,7 +180,17 @@ const fileSchema = z.strictObject({
         })
         .default({ payments: {}, subscriptions: {} }),
     })
-    .default({ payment_day_rule: 'next', schema: { payments: {}, subscriptions: {} } }),
+    .default({
+      payment_day_rule: 'next',
+      anomalies: {
+        failed_rate: { enabled: true, max_percent: 10, min_attempts: 20 },
+        below_expected: { enabled: true, min_percent: 80 },
+        no_payments: { enabled: true, hours: 3 },
+        provider_total: { enabled: true },
+        business_hours: { start: 9, end: 18 },
+      },
+      schema: { payments: {}, subscriptions: {} },
+    }),
 });
 
 function describeIssues(error: z.ZodError, prefix: string): string[] {
@@ -264,6 +306,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     jobs: { retentionDays: file.jobs.retention_days },
     billing: {
       paymentDayRule: file.billing.payment_day_rule,
+      anomalies: file.billing.anomalies,
       schema: {
         payments: { ...defaultBillingSchema.payments, ...file.billing.schema.payments },
         subscriptions: { ...defaultBillingSchema.subscriptions, ...file.billing.schema.subscriptions },

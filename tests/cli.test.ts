@@ -26,7 +26,7 @@ describe('the banto command', () => {
   it('migrates, seeds and reports payments from the terminal', () => {
     const migrate = banto(['db', 'migrate']);
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription/);
+    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals/);
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
     assert.equal(seed.status, 0, seed.stderr);
@@ -50,7 +50,7 @@ describe('the banto command', () => {
     assert.match(banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout, /Last run: succeeded \(\d+ ms\) .*started by cli:/);
     const unknown = banto(['jobs', 'run', 'nope']);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /no job named "nope"; known: billing-daily-summary, prune-job-runs \[UNKNOWN_JOB\]/);
+    assert.match(unknown.stderr, /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs \[UNKNOWN_JOB\]/);
   });
 
   it('stops at start with one message naming every bad config key', () => {

@@ -40,7 +40,7 @@ async function withRunner<T>(use: (runner: JobRunner, locale: 'ja' | 'en') => Pr
       locale: config.locale,
       billingChannel: config.channels.billing,
     };
-    const table = applyScheduleOverrides(createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays, billing }), config.schedules);
+    const table = applyScheduleOverrides(createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays, billing, anomalies: { rules: config.billing.anomalies, accountingUsergroups: config.roles.accounting.usergroups } }), config.schedules);
     const runner = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host: `cli:${process.pid}` }, table, config.timezone);
     return await use(runner, config.locale);
   } finally {

@@ -5,6 +5,7 @@ import { ConfigError, type ScheduleOverride } from '../config.js';
 import { pruneResolvedAlerts } from '../services/alerts/alerts.js';
 import { pruneRuns } from '../services/jobs/job-runs.js';
 import type { JobDefinition } from './job.js';
+import { createBillingAnomaliesJob, type BillingAnomaliesDeps } from './jobs/billing-anomalies.js';
 import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jobs/billing-daily-summary.js';
 
 export interface ScheduleDeps {
@@ -12,12 +13,14 @@ export interface ScheduleDeps {
   clock: Clock;
   retentionDays: number;
   billing: Omit<BillingDailySummaryDeps, 'clock'>;
+  anomalies: Pick<BillingAnomaliesDeps, 'rules' | 'accountingUsergroups'>;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
-export function createScheduleTable({ db, clock, retentionDays, billing }: ScheduleDeps): JobDefinition[] {
+export function createScheduleTable({ db, clock, retentionDays, billing, anomalies }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
+    createBillingAnomaliesJob({ ...anomalies, db, clock, summarizer: billing.payments.summarizer, alerts: billing.alerts, locale: billing.locale }),
     {
       name: 'prune-job-runs',
       description: 'deletes job runs and resolved alerts older than jobs.retention_days',

@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { insertReturningId } from '../../db/insert.js';
 import { toDbTime } from '../../db/time.js';
 
 /** How services reach people without knowing Slack: the alerts channel, with the on-call mention. */
@@ -31,8 +32,7 @@ export function createAlerts({ db, notifier, clock, logger }: { db: Knex; notifi
     async open(key, message) {
       let id: number;
       try {
-        const [inserted] = await db(table).insert({ key, open_key: key, message, opened_at: toDbTime(clock.now()) }, ['id']);
-        id = typeof inserted === 'object' ? Number((inserted as { id: number }).id) : Number(inserted);
+        id = await insertReturningId(db, table, { key, open_key: key, message, opened_at: toDbTime(clock.now()) });
       } catch (error) {
         if (isUniqueViolation(error)) return false;
         throw error;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DateTime, Duration } from 'luxon';
 import { isUniqueViolation } from '../../db/errors.js';
+import { insertReturningId } from '../../db/insert.js';
 import { fromDbTime, toDbTime } from '../../db/time.js';
 
 export type RunTrigger = 'schedule' | 'catch-up' | 'manual';
@@ -72,21 +73,17 @@ export interface ClaimInput {
 /** Inserts the run's row; the unique (job, slot) key makes this the claim. Undefined: another replica has it. */
 export async function claimSlot(db: Knex, input: ClaimInput): Promise<number | undefined> {
   try {
-    const [id] = await db(table).insert(
-      {
-        job: input.job,
-        slot: toDbTime(input.slot),
-        trigger: input.trigger,
-        status: 'running',
-        attempt: 1,
-        host: input.host.slice(0, 128),
-        started_by: input.startedBy ?? null,
-        started_at: toDbTime(input.now),
-        lease_until: toDbTime(input.now.plus(input.lease)),
-      },
-      ['id'],
-    );
-    return typeof id === 'object' ? Number((id as { id: number }).id) : Number(id);
+    return await insertReturningId(db, table, {
+      job: input.job,
+      slot: toDbTime(input.slot),
+      trigger: input.trigger,
+      status: 'running',
+      attempt: 1,
+      host: input.host.slice(0, 128),
+      started_by: input.startedBy ?? null,
+      started_at: toDbTime(input.now),
+      lease_until: toDbTime(input.now.plus(input.lease)),
+    });
   } catch (error) {
     if (isUniqueViolation(error)) return undefined;
     throw error;

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { BillingSchema } from '../../config.js';
 import type { PaymentDayRule } from './business-days.js';
 import { parsePeriod, type Period, type PeriodProblem } from './period.js';
-import { createPeriodSummarizer, type PeriodSummary } from './summarize.js';
+import { createPeriodSummarizer, type PeriodSummarizer, type PeriodSummary } from './summarize.js';
 
 export type { Amounts, PaymentDayFigures, PeriodSummary } from './summarize.js';
 export type { Period, PeriodProblem } from './period.js';
@@ -14,11 +14,13 @@ export interface PaymentsService {
   summarize(period: Period): Promise<PeriodSummary>;
   /** Succeeded total of each of the `days` business-zone days that end with `lastDay` (one indexed range query a day). */
   dailyTotals(lastDay: Period, days: number): Promise<{ day: string; total: number }[]>;
+  readonly summarizer: PeriodSummarizer;
 }
 
 export function createPaymentsService({ db, clock, schema, paymentDayRule }: { db: Knex; clock: Clock; schema: BillingSchema; paymentDayRule: PaymentDayRule }): PaymentsService {
   const summarizer = createPeriodSummarizer(db, schema, paymentDayRule);
   return {
+    summarizer,
     parsePeriod: (text) => parsePeriod(text, clock.now()),
     summarize: (period) => summarizer.summarize(period),
     dailyTotals: (lastDay, days) =>

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { DateTime } from 'luxon';
 import type { BillingSchema } from '../../config.js';
-import { toDbDate, toDbTime } from '../../db/time.js';
+import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
 import { nominalDatesChargedOn, type PaymentDayRule } from './business-days.js';
 import { previousPeriod, sameWeekdayLastWeek, type Period } from './period.js';
 
@@ -137,8 +137,17 @@ export function createPeriodSummarizer(db: Knex, schema: BillingSchema, rule: Pa
     return { dueFrom, dueTo, expected, paid, failedUserIds: failed.map((r) => Number(r.user)) };
   };
 
+  /** The newest succeeded payment in the period, if any. */
+  const lastSucceededAt = async (period: Period): Promise<DateTime | undefined> => {
+    const [from, to] = range(period);
+    const row = (await db(p.table).max({ at: p.paid_at }).where(p.status, 'succeeded').andWhere(p.paid_at, '>=', from).andWhere(p.paid_at, '<', to).first()) as { at: string | null } | undefined;
+    return row?.at ? fromDbTime(row.at) : undefined;
+  };
+
   return {
     succeededIn,
+    totalsByStatus,
+    lastSucceededAt,
     paymentDay,
     async summarize(period: Period): Promise<PeriodSummary> {
       const previous = previousPeriod(period);
