@@ -2,6 +2,7 @@
 import { benchAuditInsert } from './audit-insert.js';
 import { benchBoltListeners } from './bolt-listeners.js';
 import { benchJobCoordinator } from './job-coordinator.js';
+import { benchPaymentsSummary } from './payments-summary.js';
 import { benchSlackCommands } from './slack-commands.js';
 
 const benchmarks: Record<string, () => Promise<string>> = {
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => Promise<string>> = {
   'bolt-listeners': benchBoltListeners,
   'audit-insert': benchAuditInsert,
   'job-coordinator': benchJobCoordinator,
+  'payments-summary': benchPaymentsSummary,
 };
 
 const only = process.argv.slice(2);
