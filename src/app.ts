@@ -121,6 +121,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     jobs,
     billingChannel: config.channels.billing,
     checkBillingChannel,
+    alerts,
     onRequestFinished: metrics.recordSlackRequest,
   });
 

@@ -116,6 +116,11 @@ for (const kind of databaseKinds) {
       await emulator.sendCommand({ userId: EXEC, channelId: BILLING, command: '/payments', text: 'today' });
       const answer = await emulator.waitForCall('response_url', (c) => emulator.calls.indexOf(c) >= sent);
       assert.equal(answer.args.response_type, 'ephemeral');
+      const alert = await emulator.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0ALERTS');
+      assert.match(String(alert.args.text), /<@U03CLERK>/, 'the alert names who should not be there');
+      await emulator.sendCommand({ userId: EXEC, channelId: BILLING, command: '/payments', text: 'yesterday' });
+      await emulator.waitForCall('response_url', (c) => emulator.calls.indexOf(c) > emulator.calls.indexOf(answer));
+      assert.equal(emulator.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0ALERTS').length, 1, 'one alert, not one per command');
     });
   });
 }

@@ -1,4 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { billingGuardAlert } from '../../services/alerts/alerts.js';
+import { messagesFor } from '../../views/messages.js';
 import { renderPaymentsUsage, renderPeriodSummary } from '../../views/payments.js';
 import type { BantoContext } from '../middleware/authorize-and-audit.js';
 import type { ListenerDeps } from '../deps.js';
@@ -8,7 +10,8 @@ import type { ListenerDeps } from '../deps.js';
  * The whole billing channel may see the answer only when the channel passes
  * the guard; anywhere else only the caller sees it.
  */
-export function createPaymentsCommand({ payments, locale, billingChannel, checkBillingChannel }: ListenerDeps) {
+export function createPaymentsCommand({ payments, locale, billingChannel, checkBillingChannel, alerts, logger }: ListenerDeps) {
+  const m = messagesFor(locale);
   return async ({ ack, command, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const audit = context as typeof context & BantoContext;
@@ -19,7 +22,15 @@ export function createPaymentsCommand({ payments, locale, billingChannel, checkB
       return;
     }
     const summary = await payments.summarize(parsed.period);
-    const inChannel = command.channel_id === billingChannel && (await checkBillingChannel(command.channel_id)).allowed;
+    let inChannel = false;
+    if (command.channel_id === billingChannel) {
+      const verdict = await checkBillingChannel(billingChannel);
+      inChannel = verdict.allowed;
+      // The billing channel no longer keeps billing data private: the engineers hear of it once.
+      if (!verdict.allowed) {
+        await alerts.open(billingGuardAlert, m.guardBlocked(billingChannel, verdict.reason, verdict.outsiders)).catch((error: unknown) => logger.error({ err: error }, 'could not post the billing-channel alert'));
+      }
+    }
     audit.auditResult = `${parsed.period.label} ${inChannel ? 'in_channel' : 'ephemeral'}`;
     await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', ...renderPeriodSummary(summary, locale) });
   };

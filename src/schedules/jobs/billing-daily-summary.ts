@@ -1,6 +1,6 @@
 import { Duration } from 'luxon';
 import type { Clock } from '../../clock.js';
-import type { Alerts } from '../../services/alerts/alerts.js';
+import { billingGuardAlert, type Alerts } from '../../services/alerts/alerts.js';
 import type { ChannelGuard } from '../../services/access/channel-guard.js';
 import type { PaymentsService } from '../../services/payments/index.js';
 import type { Publisher } from '../../services/publish.js';
@@ -19,7 +19,6 @@ export interface BillingDailySummaryDeps {
   billingChannel: string;
 }
 
-const guardAlert = 'billing-channel-guard';
 
 /**
  * Every morning: yesterday's figures with their comparisons and a 30-day chart
@@ -41,10 +40,10 @@ export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): Job
     async run() {
       const verdict = await checkBillingChannel(billingChannel);
       if (!verdict.allowed) {
-        await alerts.open(guardAlert, m.guardBlocked(billingChannel, verdict.reason, verdict.outsiders));
+        await alerts.open(billingGuardAlert, m.guardBlocked(billingChannel, verdict.reason, verdict.outsiders));
         return `blocked: the billing channel is ${verdict.reason === 'public' ? 'public' : `shared with ${verdict.outsiders.join(', ')}`}`;
       }
-      await alerts.resolve(guardAlert, m.guardRestored(billingChannel));
+      await alerts.resolve(billingGuardAlert, m.guardRestored(billingChannel));
       const parsed = payments.parsePeriod('yesterday');
       if ('problem' in parsed) throw new Error('yesterday did not parse');
       const summary = await payments.summarize(parsed.period);

@@ -22,6 +22,9 @@ export interface Alerts {
 
 const table = 'banto_alerts';
 
+/** The key of the alert for a billing channel that fails the privacy check. */
+export const billingGuardAlert = 'billing-channel-guard';
+
 /**
  * One open alert per key, whichever replica notices first: the row (with
  * open_key unique) is claimed before anything is posted, so an incident is
