@@ -18,16 +18,11 @@ import { registerListeners } from './listeners/index.js';
 import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
 import { demoWorkspace, type Workspace } from './local/workspace.js';
 import { createLogger, toSlackLogger } from './logger.js';
-import { createChannelGuard } from './services/access/channel-guard.js';
-import { createRoleResolver } from './services/access/roles.js';
 import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
 import { checkHealth } from './services/health/check-health.js';
-import { createPaymentsService } from './services/payments/index.js';
-import { createAlerts } from './services/alerts/alerts.js';
-import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
-import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
 import type { JobDefinition } from './schedules/job.js';
-import { createJobRunner, type JobRunner } from './schedules/runner.js';
+import type { JobRunner } from './schedules/runner.js';
+import { createServices } from './wiring.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -91,25 +86,15 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
 
   const metrics = createMetrics();
   const audit = createAuditLog({ db, logger });
-  const roles = createRoleResolver({
-    roles: config.roles,
-    cacheSeconds: config.access.usergroupCacheSeconds,
-    logger,
-    listUsergroupMembers: async (usergroup) => (await bolt.app.client.usergroups.users.list({ usergroup })).users ?? [],
-  });
-  const checkBillingChannel = createChannelGuard({ roles, botUserId: () => bolt.botUserId, readChannel: createSlackChannelReader(bolt.app.client) });
-  const alerts = createAlerts({ db, notifier: createSlackNotifier({ client: bolt.app.client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup }), clock, logger });
-  const payments = createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
-  const billing = { payments, checkBillingChannel, publisher: createSlackPublisher(bolt.app.client), alerts, locale: config.locale, billingChannel: config.channels.billing };
-  let table: JobDefinition[];
+  let services: ReturnType<typeof createServices>;
   try {
-    table = applyScheduleOverrides([...createScheduleTable({ db, clock, retentionDays: config.jobs.retentionDays, billing, anomalies: { rules: config.billing.anomalies, accountingUsergroups: config.roles.accounting.usergroups } }), ...(options.extraJobs ?? [])], config.schedules);
+    services = createServices({ config, db, clock, logger, client: bolt.app.client, botUserId: () => bolt.botUserId, host: `${hostname()}:${process.pid}`, extraJobs: options.extraJobs });
   } catch (error) {
     await emulator?.stop();
     await db.destroy();
     throw error;
   }
-  const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host: `${hostname()}:${process.pid}` }, table, config.timezone);
+  const { roles, checkBillingChannel, payments, jobs } = services;
 
   const listeners = registerListeners(bolt.app, {
     clock,
@@ -121,7 +106,6 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     jobs,
     billingChannel: config.channels.billing,
     checkBillingChannel,
-    alerts,
     onRequestFinished: metrics.recordSlackRequest,
   });
 

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { JobRunner } from '../schedules/runner.js';
 import type { ChannelGuard } from '../services/access/channel-guard.js';
-import type { Alerts } from '../services/alerts/alerts.js';
 import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { PaymentsService } from '../services/payments/index.js';
@@ -14,7 +13,6 @@ export interface ListenerDeps {
   jobs: JobRunner;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;
-  alerts: Alerts;
   clock: Clock;
   locale: Locale;
   logger: Logger;

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Duration } from 'luxon';
 import type { Clock } from '../clock.js';
 import { ConfigError, type ScheduleOverride } from '../config.js';
-import { pruneResolvedAlerts } from '../services/alerts/alerts.js';
+import { pruneResolvedAlerts, type Alerts } from '../services/alerts/alerts.js';
 import { pruneRuns } from '../services/jobs/job-runs.js';
 import type { JobDefinition } from './job.js';
 import { createBillingAnomaliesJob, type BillingAnomaliesDeps } from './jobs/billing-anomalies.js';
@@ -12,15 +12,16 @@ export interface ScheduleDeps {
   db: Knex;
   clock: Clock;
   retentionDays: number;
+  alerts: Alerts;
   billing: Omit<BillingDailySummaryDeps, 'clock'>;
   anomalies: Pick<BillingAnomaliesDeps, 'rules' | 'accountingUsergroups'>;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
-export function createScheduleTable({ db, clock, retentionDays, billing, anomalies }: ScheduleDeps): JobDefinition[] {
+export function createScheduleTable({ db, clock, retentionDays, alerts, billing, anomalies }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
-    createBillingAnomaliesJob({ ...anomalies, db, clock, summarizer: billing.payments.summarizer, alerts: billing.alerts, locale: billing.locale }),
+    createBillingAnomaliesJob({ ...anomalies, db, clock, summarizer: billing.payments.summarizer, alerts, locale: billing.locale }),
     {
       name: 'prune-job-runs',
       description: 'deletes job runs and resolved alerts older than jobs.retention_days',

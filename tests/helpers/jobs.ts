@@ -1,14 +1,17 @@
+import { after, before, beforeEach } from 'node:test';
 import type { Knex } from 'knex';
 import { DateTime, Duration } from 'luxon';
 import { pino } from 'pino';
 import { createFixedClock, type Clock } from '../../src/clock.js';
 import { createLogNotifier } from '../../src/notifier/log.js';
-import { defaultBillingSchema } from '../../src/config.js';
+import { defaultAnomalyRules, defaultBillingSchema } from '../../src/config.js';
 import type { ScheduleDeps } from '../../src/schedules/index.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
 import { createPaymentsService } from '../../src/services/payments/index.js';
 import { createJobRunner, type JobRunner } from '../../src/schedules/runner.js';
 import { createAlerts, type Notifier } from '../../src/services/alerts/alerts.js';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -50,17 +53,40 @@ export function createTestRunner(db: Knex, clock: Clock, jobs: JobDefinition[], 
   return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host, lease }, jobs, clock.zone);
 }
 
-/** The billing job's dependencies for tests that build the whole table but never run that job. */
-export function billingNotRun(db: Knex): ScheduleDeps['billing'] {
+/** The table's other dependencies, for tests that build the whole table but never run the billing jobs. */
+export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies'> {
   const notHere = async (): Promise<never> => {
-    throw new Error('the billing job is not run in this test');
+    throw new Error('the billing jobs are not run in this test');
   };
+  const clock = createFixedClock(DateTime.now(), 'Asia/Tokyo');
   return {
-    payments: createPaymentsService({ db, clock: createFixedClock(DateTime.now(), 'Asia/Tokyo'), schema: defaultBillingSchema, paymentDayRule: 'next' }),
-    checkBillingChannel: notHere,
-    publisher: { post: notHere, upload: notHere },
-    alerts: createAlerts({ db, notifier: createLogNotifier(silent), clock: createFixedClock(DateTime.now(), 'Asia/Tokyo'), logger: silent }),
-    locale: 'en',
-    billingChannel: 'C0BILLING',
+    alerts: createAlerts({ db, notifier: createLogNotifier(silent), clock, logger: silent }),
+    billing: {
+      payments: createPaymentsService({ db, clock, schema: defaultBillingSchema, paymentDayRule: 'next' }),
+      checkBillingChannel: notHere,
+      publisher: { post: notHere, upload: notHere },
+      locale: 'en',
+      billingChannel: 'C0BILLING',
+    },
+    anomalies: { rules: defaultAnomalyRules, accountingUsergroups: [] },
+  };
+}
+
+/** Inside a describe: a migrated database with the effects table, emptied of runs and effects before each test. */
+export function useJobsDatabase(kind: DatabaseKind): { readonly db: Knex } {
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase(kind);
+    await migrateLatest(database.db);
+    await createEffectsTable(database.db);
+  });
+  after(async () => database.drop());
+  beforeEach(async () => {
+    for (const table of ['test_effects', 'banto_job_runs']) await database.db(table).delete();
+  });
+  return {
+    get db() {
+      return database.db;
+    },
   };
 }

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DateTime, Duration } from 'luxon';
-import { migrateLatest } from '../../src/db/migrate.js';
 import type { CatchUpPolicy } from '../../src/schedules/job.js';
-import { createEffectsTable, createTestRunner, effectJob, effects, fixedClockAt } from '../helpers/jobs.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
+import { createTestRunner, useJobsDatabase, effectJob, effects, fixedClockAt } from '../helpers/jobs.js';
+import { databaseKinds } from '../helpers/databases.js';
 
 const zone = 'Asia/Tokyo';
 const at = (iso: string) => DateTime.fromISO(iso, { zone });
 
 for (const kind of databaseKinds) {
   describe(`catch-up after downtime (${kind})`, () => {
-    let t: TestDatabase;
-    before(async () => {
-      t = await createTestDatabase(kind);
-      await migrateLatest(t.db);
-      await createEffectsTable(t.db);
-    });
-    after(async () => t.drop());
-    beforeEach(async () => {
-      await t.db('test_effects').delete();
-      await t.db('banto_job_runs').delete();
-    });
+    const t = useJobsDatabase(kind);
 
     /** Runs the 10:00 slot, stops, and starts again at 12:30: the 11:00 and 12:00 slots were missed. */
     async function stopAcrossTwoSlots(catchUp: CatchUpPolicy) {

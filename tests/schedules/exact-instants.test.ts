@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DateTime, Duration } from 'luxon';
-import { migrateLatest } from '../../src/db/migrate.js';
 import { slotsBetween } from '../../src/services/jobs/slots.js';
-import { createEffectsTable, createTestRunner, effectJob, effects, fixedClockAt } from '../helpers/jobs.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
+import { createTestRunner, useJobsDatabase, effectJob, effects, fixedClockAt } from '../helpers/jobs.js';
+import { databaseKinds } from '../helpers/databases.js';
 
 for (const kind of databaseKinds) {
   describe(`schedules at exact instants (${kind})`, () => {
-    let t: TestDatabase;
-    before(async () => {
-      t = await createTestDatabase(kind);
-      await migrateLatest(t.db);
-      await createEffectsTable(t.db);
-    });
-    after(async () => t.drop());
-    beforeEach(async () => {
-      await t.db('test_effects').delete();
-      await t.db('banto_job_runs').delete();
-    });
+    const t = useJobsDatabase(kind);
 
     it('runs a daily 06:00 Asia/Tokyo job once at 06:00, not before, not twice for the same slot', async () => {
       const clock = fixedClockAt('2026-11-29T05:59:59', 'Asia/Tokyo');

@@ -1,4 +1,3 @@
-import { defaultAnomalyRules } from '../../src/config.js';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { webApi } from '@slack/bolt';
@@ -11,7 +10,7 @@ import { demoWorkspace } from '../../src/local/workspace.js';
 import { createSlackNotifier } from '../../src/notifier/slack.js';
 import { createScheduleTable } from '../../src/schedules/index.js';
 import { PermanentJobError, type JobDefinition } from '../../src/schedules/job.js';
-import { billingNotRun, createEffectsTable, createTestRunner, effectJob, fixedClockAt } from '../helpers/jobs.js';
+import { scheduleDepsNotRun, createEffectsTable, createTestRunner, effectJob, fixedClockAt } from '../helpers/jobs.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 const zone = 'Asia/Tokyo';
@@ -174,7 +173,7 @@ for (const kind of databaseKinds) {
       await t.db('banto_job_runs').insert([row(old, old, 'succeeded'), row(toDbTime(now.minus({ days: 40 })), null, 'running'), row(recent, recent, 'failed')]);
       await t.db('banto_alerts').insert([{ key: 'a', open_key: null, message: 'm', opened_at: old, resolved_at: old }, { key: 'b', open_key: 'b', message: 'm', opened_at: old }]);
       const clock = fixedClockAt('2026-11-29T03:30:00', zone);
-      const runner = createTestRunner(t.db, clock, createScheduleTable({ db: t.db, clock, retentionDays: 30, billing: billingNotRun(t.db), anomalies: { rules: defaultAnomalyRules, accountingUsergroups: [] } }), { notifier });
+      const runner = createTestRunner(t.db, clock, createScheduleTable({ db: t.db, clock, retentionDays: 30, ...scheduleDepsNotRun(t.db) }), { notifier });
       const outcome = await runner.runNow('prune-job-runs', 'U04ENG');
       assert.equal(outcome.result, 'deleted 1 runs and 1 resolved alerts older than 30 days');
       const left = await t.db('banto_job_runs').where({ job: 'x' }).orderBy('id');

@@ -1,14 +1,13 @@
-import { defaultAnomalyRules } from '../../src/config.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { applyScheduleOverrides, createScheduleTable } from '../../src/schedules/index.js';
-import { billingNotRun, fixedClockAt } from '../helpers/jobs.js';
+import { scheduleDepsNotRun, fixedClockAt } from '../helpers/jobs.js';
 
 describe('the schedule table and its YAML overrides', () => {
   const db = openDatabase('sqlite::memory:');
-  const table = createScheduleTable({ db, clock: fixedClockAt('2026-11-29T00:00:00', 'Asia/Tokyo'), retentionDays: 30, billing: billingNotRun(db), anomalies: { rules: defaultAnomalyRules, accountingUsergroups: [] } });
+  const table = createScheduleTable({ db, clock: fixedClockAt('2026-11-29T00:00:00', 'Asia/Tokyo'), retentionDays: 30, ...scheduleDepsNotRun(db) });
 
   it('re-times, re-zones or switches off a job by name', () => {
     const [, , prune] = applyScheduleOverrides(table, { 'prune-job-runs': { cron: '0 0 4 * * *', timezone: 'UTC', enabled: false } });

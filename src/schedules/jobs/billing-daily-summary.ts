@@ -1,6 +1,5 @@
 import { Duration } from 'luxon';
 import type { Clock } from '../../clock.js';
-import { billingGuardAlert, type Alerts } from '../../services/alerts/alerts.js';
 import type { ChannelGuard } from '../../services/access/channel-guard.js';
 import type { PaymentsService } from '../../services/payments/index.js';
 import type { Publisher } from '../../services/publish.js';
@@ -14,7 +13,6 @@ export interface BillingDailySummaryDeps {
   clock: Clock;
   checkBillingChannel: ChannelGuard;
   publisher: Publisher;
-  alerts: Alerts;
   locale: Locale;
   billingChannel: string;
 }
@@ -27,7 +25,7 @@ export interface BillingDailySummaryDeps {
  * fails the guard; the engineers are alerted instead.
  */
 export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): JobDefinition {
-  const { payments, clock, checkBillingChannel, publisher, alerts, locale, billingChannel } = deps;
+  const { payments, clock, checkBillingChannel, publisher, locale, billingChannel } = deps;
   const m = messagesFor(locale);
   return {
     name: 'billing-daily-summary',
@@ -38,12 +36,11 @@ export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): Job
     catchUp: { policy: 'latest' },
     deadMan: { period: Duration.fromObject({ days: 1 }), grace: Duration.fromObject({ hours: 1 }) },
     async run() {
+      // A failing check alerts the engineers by itself; this job only stays silent.
       const verdict = await checkBillingChannel(billingChannel);
       if (!verdict.allowed) {
-        await alerts.open(billingGuardAlert, m.guardBlocked(billingChannel, verdict.reason, verdict.outsiders));
         return `blocked: the billing channel is ${verdict.reason === 'public' ? 'public' : `shared with ${verdict.outsiders.join(', ')}`}`;
       }
-      await alerts.resolve(billingGuardAlert, m.guardRestored(billingChannel));
       const parsed = payments.parsePeriod('yesterday');
       if ('problem' in parsed) throw new Error('yesterday did not parse');
       const summary = await payments.summarize(parsed.period);

@@ -15,8 +15,16 @@ const billingRoles: RoleName[] = ['exec', 'accounting'];
  * private and every member (Banto itself aside) holds the exec or accounting
  * role. Channel facts come from the caller (conversations.info/members).
  */
-export function createChannelGuard({ readChannel, roles, botUserId }: { readChannel: (channelId: string) => Promise<ChannelFacts>; roles: RoleResolver; botUserId: () => string | undefined }) {
-  return async function checkBillingChannel(channelId: string): Promise<GuardVerdict> {
+export interface ChannelGuardDeps {
+  readChannel: (channelId: string) => Promise<ChannelFacts>;
+  roles: RoleResolver;
+  botUserId: () => string | undefined;
+  /** Told every verdict, so whoever must hear of a channel that stopped (or started again) keeping billing data private does. */
+  onVerdict?: (channelId: string, verdict: GuardVerdict) => Promise<void>;
+}
+
+export function createChannelGuard({ readChannel, roles, botUserId, onVerdict }: ChannelGuardDeps) {
+  const judge = async (channelId: string): Promise<GuardVerdict> => {
     const facts = await readChannel(channelId);
     if (!facts.isPrivate) return { allowed: false, reason: 'public', outsiders: [] };
     const outsiders: string[] = [];
@@ -26,6 +34,11 @@ export function createChannelGuard({ readChannel, roles, botUserId }: { readChan
       if (!billingRoles.some((r) => held.has(r))) outsiders.push(member);
     }
     return outsiders.length === 0 ? { allowed: true } : { allowed: false, reason: 'outsiders', outsiders };
+  };
+  return async function checkBillingChannel(channelId: string): Promise<GuardVerdict> {
+    const verdict = await judge(channelId);
+    await onVerdict?.(channelId, verdict);
+    return verdict;
   };
 }
 

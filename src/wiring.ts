@@ -1,0 +1,75 @@
+import type { webApi } from '@slack/bolt';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { BantoError } from './errors.js';
+import { createLogNotifier } from './notifier/log.js';
+import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
+import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
+import type { JobDefinition } from './schedules/job.js';
+import { createJobRunner } from './schedules/runner.js';
+import { createChannelGuard } from './services/access/channel-guard.js';
+import { createRoleResolver } from './services/access/roles.js';
+import { billingGuardAlert, createAlerts } from './services/alerts/alerts.js';
+import { createPaymentsService } from './services/payments/index.js';
+import { messagesFor } from './views/messages.js';
+
+export interface ServiceWiring {
+  config: Config;
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  /** Slack's Web API; undefined where there is none (the CLI without a bot token). */
+  client: webApi.WebClient | undefined;
+  botUserId: () => string | undefined;
+  host: string;
+  extraJobs?: JobDefinition[] | undefined;
+}
+
+/**
+ * The services and the job runner, built the same way for the running app and
+ * for the CLI. Without Slack, alerts go to the log and whatever must read or
+ * post to Slack fails with one clear error.
+ */
+export function createServices({ config, db, clock, logger, client, botUserId, host, extraJobs = [] }: ServiceWiring) {
+  const m = messagesFor(config.locale);
+  const noSlack = async (): Promise<never> => {
+    throw new BantoError('NO_SLACK', 'this needs Slack: set SLACK_BOT_TOKEN (and SLACK_API_URL if needed)');
+  };
+  const roles = createRoleResolver({
+    roles: config.roles,
+    cacheSeconds: config.access.usergroupCacheSeconds,
+    logger,
+    listUsergroupMembers: async (usergroup) => (client ? ((await client.usergroups.users.list({ usergroup })).users ?? []) : noSlack()),
+  });
+  const notifier = client ? createSlackNotifier({ client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup }) : createLogNotifier(logger);
+  const alerts = createAlerts({ db, notifier, clock, logger });
+  const checkBillingChannel = createChannelGuard({
+    roles,
+    botUserId,
+    readChannel: client ? createSlackChannelReader(client) : noSlack,
+    // One alert while the billing channel fails the check, one reply when it passes again.
+    onVerdict: async (channel, verdict) => {
+      const report = verdict.allowed ? alerts.resolve(billingGuardAlert, m.guardRestored(channel)) : alerts.open(billingGuardAlert, m.guardBlocked(channel, verdict.reason, verdict.outsiders));
+      await report.catch((error: unknown) => logger.error({ err: error }, 'could not post the billing-channel alert'));
+    },
+  });
+  const payments = createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
+  const table = applyScheduleOverrides(
+    [
+      ...createScheduleTable({
+        db,
+        clock,
+        retentionDays: config.jobs.retentionDays,
+        alerts,
+        billing: { payments, checkBillingChannel, publisher: client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack }, locale: config.locale, billingChannel: config.channels.billing },
+        anomalies: { rules: config.billing.anomalies, accountingUsergroups: config.roles.accounting.usergroups },
+      }),
+      ...extraJobs,
+    ],
+    config.schedules,
+  );
+  const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host }, table, config.timezone);
+  return { roles, alerts, checkBillingChannel, payments, jobs };
+}
