@@ -4,6 +4,7 @@ import * as bantoAudit from './0002_banto_audit.js';
 import * as jobRunsAndAlerts from './0003_banto_job_runs_and_alerts.js';
 import * as paymentsBySubscription from './0004_payments_by_subscription.js';
 import * as providerTotals from './0005_banto_provider_totals.js';
+import * as mail from './0006_banto_mail.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0003_banto_job_runs_and_alerts': jobRunsAndAlerts,
   '0004_payments_by_subscription': paymentsBySubscription,
   '0005_banto_provider_totals': providerTotals,
+  '0006_banto_mail': mail,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

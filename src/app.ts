@@ -22,6 +22,8 @@ import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
 import { checkHealth } from './services/health/check-health.js';
 import type { JobDefinition } from './schedules/job.js';
 import type { JobRunner } from './schedules/runner.js';
+import type { MailService } from './services/mail/index.js';
+import type { MailTransport } from './services/mail/transport.js';
 import { createServices } from './wiring.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -39,6 +41,9 @@ export interface StartOptions {
   extraJobs?: JobDefinition[];
   /** Start the schedule timers and catch up (default true). */
   runSchedules?: boolean;
+  /** Start the mail sender (default true). */
+  runMailSender?: boolean;
+  mailTransport?: MailTransport;
 }
 
 export interface Banto {
@@ -48,17 +53,20 @@ export interface Banto {
   metrics: Metrics;
   bolt: BoltSetup;
   jobs: JobRunner;
+  mail: MailService;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url: string;
   emulator: SlackEmulator | undefined;
   stop(): Promise<void>;
 }
 
-async function seedIfEmpty(db: Knex, clock: Clock, logger: Logger) {
+async function seedIfEmpty(db: Knex, clock: Clock, logger: Logger, mail: MailService) {
   const row = await db('users').count({ n: '*' }).first();
   if (Number(row?.n ?? 0) > 0) return;
   const summary = await seedDemo(db, { now: clock.now(), zone: clock.zone });
-  logger.info(summary, 'seeded the empty embedded database with demo data');
+  // The built-in templates come approved with the demo data, so local mode can send at once.
+  const approved = await mail.approveAllDrafts('demo-seed');
+  logger.info({ ...summary, approvedTemplates: approved }, 'seeded the empty embedded database with demo data');
 }
 
 /** The composition root: config in, a running Banto out; stop() undoes all of it. */
@@ -68,8 +76,6 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const clock = options.clock ?? createSystemClock(config.timezone);
   const db = openDatabase(config.databaseUrl);
   await migrateLatest(db);
-  const embedded = config.databaseUrl.startsWith('sqlite:');
-  if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger);
 
   const local = config.slack.mode === 'local';
   const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
@@ -88,13 +94,17 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const audit = createAuditLog({ db, logger });
   let services: ReturnType<typeof createServices>;
   try {
-    services = createServices({ config, db, clock, logger, client: bolt.app.client, botUserId: () => bolt.botUserId, host: `${hostname()}:${process.pid}`, extraJobs: options.extraJobs });
+    services = createServices({ config, db, clock, logger, client: bolt.app.client, botUserId: () => bolt.botUserId, host: `${hostname()}:${process.pid}`, extraJobs: options.extraJobs, mailTransport: options.mailTransport });
+    const imported = await services.mail.importTemplates();
+    if (imported.length > 0) logger.info({ templates: imported }, 'imported new template versions as drafts');
+    const embedded = config.databaseUrl.startsWith('sqlite:');
+    if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger, services.mail);
   } catch (error) {
     await emulator?.stop();
     await db.destroy();
     throw error;
   }
-  const { roles, checkBillingChannel, payments, jobs } = services;
+  const { roles, checkBillingChannel, payments, jobs, mail } = services;
 
   const listeners = registerListeners(bolt.app, {
     clock,
@@ -134,11 +144,13 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   emulator?.setTarget(`${url}/slack/events`);
   if (config.slack.mode === 'socket') await bolt.app.start();
   if (options.runSchedules ?? true) await jobs.start();
+  if (options.runMailSender ?? true) mail.sender.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await jobs.stop();
+      await mail.sender.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -151,5 +163,5 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     })());
 
   logger.info({ mode: config.slack.mode, url, env: config.env, version }, 'ready');
-  return { config, db, audit, metrics, bolt, jobs, url, emulator, stop };
+  return { config, db, audit, metrics, bolt, jobs, mail, url, emulator, stop };
 }

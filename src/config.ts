@@ -41,18 +41,34 @@ export interface Config {
     apiUrl?: string | undefined;
   };
   smtpUrl?: string | undefined;
-  mailFrom?: string | undefined;
+  mailFrom: string;
   apiToken?: string | undefined;
   stripeWebhookSecret?: string | undefined;
   deepl?: { authKey: string; serverUrl?: string | undefined } | undefined;
   roles: Record<RoleName, RoleMembers>;
   channels: { billing: string; alerts: string };
   oncallUsergroup?: string | undefined;
-  mail: { testRecipient: string };
+  mail: MailSettings;
   schedules: Record<string, ScheduleOverride>;
   access: { usergroupCacheSeconds: number };
   jobs: { retentionDays: number };
   billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema; anomalies: AnomalyRules };
+}
+
+/** YAML `mail:`; every key has a default, see config/banto.yml. */
+export interface MailSettings {
+  testRecipient: string;
+  connections: number;
+  ratePerSecond: number;
+  batchSize: number;
+  leaseSeconds: number;
+  pollSeconds: number;
+  retry: { maxAttempts: number; firstSeconds: number; maxSeconds: number };
+  reminderOffsets: number[];
+  upgradeUrl: string;
+  alerts: { backlogMinutes: number; failurePercent: number; minAttempts: number };
+  outputDir: string;
+  templatesDir: string;
 }
 
 /** Thresholds of the billing anomaly rules (YAML `billing.anomalies`). */
@@ -134,7 +150,26 @@ const fileSchema = z.strictObject({
     .default({}),
   channels: z.strictObject({ billing: channelId, alerts: channelId }),
   oncall_usergroup: usergroupId.optional(),
-  mail: z.strictObject({ test_recipient: z.email().default('developer@example.com') }).default({ test_recipient: 'developer@example.com' }),
+  mail: z
+    .strictObject({
+      test_recipient: z.email().default('developer@example.com'),
+      connections: z.number().int().min(1).max(50).default(5),
+      rate_per_second: z.number().min(0).default(50),
+      batch_size: z.number().int().min(1).max(1000).default(50),
+      lease_seconds: z.number().min(1).default(60),
+      poll_seconds: z.number().positive().default(1),
+      retry: z
+        .strictObject({ max_attempts: z.number().int().min(1).default(8), first_seconds: z.number().positive().default(30), max_seconds: z.number().positive().default(3600) })
+        .default({ max_attempts: 8, first_seconds: 30, max_seconds: 3600 }),
+      reminders: z.strictObject({ offsets: z.array(z.number().int().min(0).max(30)).min(1).default([3, 0]) }).default({ offsets: [3, 0] }),
+      digest: z.strictObject({ upgrade_url: z.url().default('https://example.com/upgrade') }).default({ upgrade_url: 'https://example.com/upgrade' }),
+      alerts: z
+        .strictObject({ backlog_minutes: z.number().positive().default(30), failure_percent: z.number().min(0).max(100).default(10), min_attempts: z.number().int().min(1).default(20) })
+        .default({ backlog_minutes: 30, failure_percent: 10, min_attempts: 20 }),
+      output_dir: z.string().min(1).default('var/mail'),
+      templates_dir: z.string().min(1).default('templates'),
+    })
+    .prefault({}),
   schedules: z
     .record(
       z.string().regex(/^[a-z][a-z0-9-]*$/, 'job names are lower-case words joined by dashes'),
@@ -288,7 +323,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
       apiUrl: e.SLACK_API_URL,
     },
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    mailFrom: e.MAIL_FROM ?? 'Banto <no-reply@banto.local>',
     apiToken: e.BANTO_API_TOKEN,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     deepl: e.DEEPL_AUTH_KEY ? { authKey: e.DEEPL_AUTH_KEY, serverUrl: e.DEEPL_SERVER_URL } : undefined,
@@ -300,7 +335,20 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     },
     channels: file.channels,
     oncallUsergroup: file.oncall_usergroup,
-    mail: { testRecipient: file.mail.test_recipient },
+    mail: {
+      testRecipient: file.mail.test_recipient,
+      connections: file.mail.connections,
+      ratePerSecond: file.mail.rate_per_second,
+      batchSize: file.mail.batch_size,
+      leaseSeconds: file.mail.lease_seconds,
+      pollSeconds: file.mail.poll_seconds,
+      retry: { maxAttempts: file.mail.retry.max_attempts, firstSeconds: file.mail.retry.first_seconds, maxSeconds: file.mail.retry.max_seconds },
+      reminderOffsets: [...new Set(file.mail.reminders.offsets)].sort((a, b) => b - a),
+      upgradeUrl: file.mail.digest.upgrade_url,
+      alerts: { backlogMinutes: file.mail.alerts.backlog_minutes, failurePercent: file.mail.alerts.failure_percent, minAttempts: file.mail.alerts.min_attempts },
+      outputDir: isAbsolute(file.mail.output_dir) ? file.mail.output_dir : resolve(cwd, file.mail.output_dir),
+      templatesDir: isAbsolute(file.mail.templates_dir) ? file.mail.templates_dir : resolve(cwd, file.mail.templates_dir),
+    },
     schedules: file.schedules,
     access: { usergroupCacheSeconds: file.access.usergroup_cache_seconds },
     jobs: { retentionDays: file.jobs.retention_days },

@@ -12,6 +12,8 @@ import { createJobRunner } from './schedules/runner.js';
 import { createChannelGuard } from './services/access/channel-guard.js';
 import { createRoleResolver } from './services/access/roles.js';
 import { billingGuardAlert, createAlerts } from './services/alerts/alerts.js';
+import { createMailService } from './services/mail/index.js';
+import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
 import { messagesFor } from './views/messages.js';
 
@@ -25,6 +27,8 @@ export interface ServiceWiring {
   botUserId: () => string | undefined;
   host: string;
   extraJobs?: JobDefinition[] | undefined;
+  /** Tests and benchmarks hand in their own; default from SMTP_URL. */
+  mailTransport?: MailTransport | undefined;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface ServiceWiring {
  * for the CLI. Without Slack, alerts go to the log and whatever must read or
  * post to Slack fails with one clear error.
  */
-export function createServices({ config, db, clock, logger, client, botUserId, host, extraJobs = [] }: ServiceWiring) {
+export function createServices({ config, db, clock, logger, client, botUserId, host, extraJobs = [], mailTransport }: ServiceWiring) {
   const m = messagesFor(config.locale);
   const noSlack = async (): Promise<never> => {
     throw new BantoError('NO_SLACK', 'this needs Slack: set SLACK_BOT_TOKEN (and SLACK_API_URL if needed)');
@@ -55,6 +59,7 @@ export function createServices({ config, db, clock, logger, client, botUserId, h
       await report.catch((error: unknown) => logger.error({ err: error }, 'could not post the billing-channel alert'));
     },
   });
+  const mail = createMailService({ db, clock, logger, config, transport: mailTransport });
   const payments = createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
   const table = applyScheduleOverrides(
     [
@@ -71,5 +76,5 @@ export function createServices({ config, db, clock, logger, client, botUserId, h
     config.schedules,
   );
   const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host }, table, config.timezone);
-  return { roles, alerts, checkBillingChannel, payments, jobs };
+  return { roles, alerts, checkBillingChannel, payments, mail, jobs };
 }

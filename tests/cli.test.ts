@@ -26,7 +26,7 @@ describe('the banto command', () => {
   it('migrates, seeds and reports payments from the terminal', () => {
     const migrate = banto(['db', 'migrate']);
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals/);
+    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail/);
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
     assert.equal(seed.status, 0, seed.stderr);

@@ -4,6 +4,7 @@ import { createSystemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateLatest } from '../db/migrate.js';
+import { approveAllDrafts, importTemplates, readTemplateFiles } from '../services/mail/templates.js';
 
 export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('the database named by DATABASE_URL');
@@ -34,6 +35,11 @@ export function registerDbCommands(program: Command): void {
         const clock = createSystemClock(config.timezone);
         const summary = await seedDemo(knex, { now: clock.now(), zone: config.timezone, force: options.force, users: options.users, seed: options.seed });
         process.stdout.write(`seeded: ${summary.users} users, ${summary.subscriptions} subscriptions, ${summary.payments} payments, ${summary.articles} articles\n`);
+        // The demo's built-in templates come approved, as on the first local start.
+        const templates = readTemplateFiles(config.mail.templatesDir);
+        await importTemplates(knex, templates, clock.now());
+        const approved = await approveAllDrafts(knex, 'demo-seed', clock.now());
+        if (approved > 0) process.stdout.write(`approved ${approved} template draft(s) as demo-seed\n`);
       } finally {
         await knex.destroy();
       }

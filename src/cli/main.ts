@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { BantoError } from '../errors.js';
 import { registerDbCommands } from './db.js';
 import { registerJobsCommands } from './jobs.js';
+import { registerMailCommands } from './mail.js';
 import { registerPaymentsCommand } from './payments.js';
 import { registerStartCommands } from './start.js';
 
@@ -15,6 +16,7 @@ export function buildCli(): Command {
   registerDbCommands(program);
   registerPaymentsCommand(program);
   registerJobsCommands(program);
+  registerMailCommands(program);
   return program;
 }
 

@@ -18,7 +18,7 @@ for (const kind of databaseKinds) {
     });
 
     it("creates the business schema and Banto's tables, and a second run does nothing", async () => {
-      assert.deepEqual(await migrateLatest(t.db), ['0001_business_schema', '0002_banto_audit', '0003_banto_job_runs_and_alerts', '0004_payments_by_subscription', '0005_banto_provider_totals']);
+      assert.deepEqual(await migrateLatest(t.db), ['0001_business_schema', '0002_banto_audit', '0003_banto_job_runs_and_alerts', '0004_payments_by_subscription', '0005_banto_provider_totals', '0006_banto_mail']);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of ['users', 'subscriptions', 'payments', 'articles', 'banto_audit', 'banto_job_runs', 'banto_alerts']) {
         assert.ok(await t.db.schema.hasTable(table), table);

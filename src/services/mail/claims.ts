@@ -1,0 +1,125 @@
+import type { Knex } from 'knex';
+import type { DateTime, Duration } from 'luxon';
+import { dialectOf } from '../../db/connect.js';
+import { toDbTime } from '../../db/time.js';
+import type { OutboxRow } from './outbox.js';
+
+const table = 'banto_mail_outbox';
+
+/**
+ * Takes up to `limit` due messages for the holder of `token`. MySQL/MariaDB:
+ * FOR UPDATE SKIP LOCKED, so replicas take disjoint sets without waiting.
+ * SQLite: one UPDATE … RETURNING, which SQLite runs under its single write lock.
+ */
+export async function claimDue(db: Knex, input: { token: string; limit: number; now: DateTime; lease: Duration }): Promise<OutboxRow[]> {
+  const now = toDbTime(input.now);
+  const claim = { state: 'sending', claim_token: input.token, lease_until: toDbTime(input.now.plus(input.lease)), handed_over_at: null, updated_at: now, attempts: db.raw('attempts + 1') };
+  if (dialectOf(db) === 'sqlite') {
+    const due = db(table).select('id').where('state', 'queued').andWhere('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(input.limit);
+    return (await db(table).whereIn('id', due).update(claim, '*')) as OutboxRow[];
+  }
+  return db.transaction(async (trx) => {
+    const due = (await trx(table)
+      .select('id')
+      .where('state', 'queued')
+      .andWhere('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(input.limit)
+      .forUpdate()
+      .skipLocked()) as { id: number }[];
+    if (due.length === 0) return [];
+    const ids = due.map((r) => r.id);
+    await trx(table).whereIn('id', ids).update(claim);
+    return (await trx(table).whereIn('id', ids).orderBy('id')) as OutboxRow[];
+  });
+}
+
+/** Keeps the claims alive while their messages are being sent. */
+export async function renewClaims(db: Knex, tokens: string[], until: DateTime): Promise<void> {
+  if (tokens.length === 0) return;
+  await db(table).whereIn('claim_token', tokens).andWhere('state', 'sending').update({ lease_until: toDbTime(until) });
+}
+
+export interface HandOverPoint {
+  /** Records the hand-over; resolves as soon as the record is on its way (see prepareHandOver). */
+  mark(at: DateTime): Promise<void>;
+  /** Whether the record landed on the row (false: the claim was lost meanwhile). */
+  recorded(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/**
+ * The point of no return: from the hand-over on, the server may have the
+ * message. On SQLite the record is written before the call returns. On
+ * MySQL/MariaDB waiting for the server's answer would leave milliseconds in
+ * which the row says "handed over" while the final dot is not yet written, so
+ * the UPDATE is written to a connection held for this message and the dot
+ * follows in the same turn of the event loop; its answer is checked after.
+ */
+export function prepareHandOver(db: Knex, id: number, token: string): HandOverPoint {
+  const sql = `UPDATE ${table} SET handed_over_at = ? WHERE id = ? AND claim_token = ? AND state = 'sending'`;
+  if (dialectOf(db) === 'sqlite') {
+    let landed = false;
+    return {
+      async mark(at) {
+        landed = (await db(table).where({ id, claim_token: token, state: 'sending' }).update({ handed_over_at: toDbTime(at) })) === 1;
+        if (!landed) throw Object.assign(new Error(`the claim on message ${id} was lost`), { code: 'MAIL_CLAIM_LOST' });
+      },
+      recorded: async () => landed,
+      release: async () => undefined,
+    };
+  }
+  type Raw = { query(sql: string, values: unknown[], callback: (error: Error | null, result: { affectedRows?: number }) => void): void };
+  let result: Promise<boolean> | undefined;
+  return {
+    async mark(at) {
+      const connection = (await db.client.acquireConnection()) as Raw;
+      result = new Promise<boolean>((resolve, reject) =>
+        connection.query(sql, [toDbTime(at), id, token], (error, r) => {
+          void db.client.releaseConnection(connection);
+          if (error) reject(error);
+          else resolve(r.affectedRows === 1);
+        }),
+      );
+      result.catch(() => undefined);
+    },
+    recorded: () => result ?? Promise.resolve(false),
+    release: async () => {
+      await result?.catch(() => undefined);
+    },
+  };
+}
+
+export async function markSent(db: Knex, id: number, token: string, input: { at: DateTime; providerMessageId: string | null; deliveredTo: string; note?: string }): Promise<void> {
+  await db(table)
+    .where({ id, claim_token: token, state: 'sending' })
+    .update({ state: 'sent', sent_at: toDbTime(input.at), updated_at: toDbTime(input.at), provider_message_id: input.providerMessageId?.slice(0, 255) ?? null, delivered_to: input.deliveredTo, last_error: input.note ?? null, claim_token: null, lease_until: null });
+}
+
+export async function markFailed(db: Knex, id: number, token: string, input: { at: DateTime; error: string }): Promise<void> {
+  await db(table)
+    .where({ id, claim_token: token, state: 'sending' })
+    .update({ state: 'failed', failed_at: toDbTime(input.at), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null });
+}
+
+export async function requeue(db: Knex, id: number, token: string, input: { at: DateTime; retryAt: DateTime; error: string }): Promise<void> {
+  await db(table)
+    .where({ id, claim_token: token, state: 'sending' })
+    .update({ state: 'queued', next_attempt_at: toDbTime(input.retryAt), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null });
+}
+
+/**
+ * Messages whose sender stopped renewing its claim (a crash, a kill). One that
+ * was never handed over cannot have reached the server: it is queued again.
+ * One that was handed over may have: it is taken as sent, never sent twice.
+ */
+export async function reconcileExpired(db: Knex, now: DateTime): Promise<{ requeued: number; assumedSent: number }> {
+  const at = toDbTime(now);
+  const expired = () => db(table).where('state', 'sending').andWhere('lease_until', '<', at);
+  const requeued = await expired().whereNull('handed_over_at').update({ state: 'queued', next_attempt_at: at, updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped before the message was handed over; queued again' });
+  const assumedSent = await expired()
+    .whereNotNull('handed_over_at')
+    .update({ state: 'sent', sent_at: db.raw('handed_over_at'), updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped after handing the message over; taken as sent, not sent again' });
+  return { requeued, assumedSent };
+}

@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+import { Duration } from 'luxon';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import { enqueueMail, findMail, recentMailOf, type MailRequest } from './outbox.js';
+import { createMailSender, type MailSender } from './sender.js';
+import { approveAllDrafts, importTemplates, listTemplates, readTemplateFiles } from './templates.js';
+import { createFileTransport, createSmtpTransport, type MailTransport } from './transport.js';
+
+export interface MailServiceDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config, 'env' | 'smtpUrl' | 'mailFrom' | 'mail'>;
+  /** Default: pooled SMTP when SMTP_URL is set, else .eml files in mail.output_dir. */
+  transport?: MailTransport;
+}
+
+/** The outbox as the rest of Banto sees it: queue a message, look one up; the sender does the rest. */
+export function createMailService({ db, clock, logger, config, transport }: MailServiceDeps) {
+  const { mail } = config;
+  const sender: MailSender = createMailSender({
+    db,
+    clock,
+    logger,
+    transport: transport ?? (config.smtpUrl ? createSmtpTransport({ url: config.smtpUrl, connections: mail.connections, ratePerSecond: mail.ratePerSecond }) : createFileTransport(mail.outputDir)),
+    settings: {
+      env: config.env,
+      testRecipient: mail.testRecipient,
+      from: config.mailFrom,
+      batchSize: mail.batchSize,
+      lease: Duration.fromObject({ seconds: mail.leaseSeconds }),
+      poll: Duration.fromObject({ seconds: mail.pollSeconds }),
+      retry: { maxAttempts: mail.retry.maxAttempts, first: Duration.fromObject({ seconds: mail.retry.firstSeconds }), max: Duration.fromObject({ seconds: mail.retry.maxSeconds }) },
+    },
+  });
+  return {
+    sender,
+    async enqueue(request: MailRequest) {
+      const queued = await enqueueMail(db, request, clock.now());
+      if (queued.created) sender.wake();
+      return queued;
+    },
+    find: (id: number) => findMail(db, id),
+    recentOf: (who: { userId?: string; email?: string }, limit?: number) => recentMailOf(db, who, limit),
+    /** Reads templates/ and stores what changed as new draft versions. */
+    importTemplates: () => importTemplates(db, readTemplateFiles(mail.templatesDir), clock.now()),
+    approveAllDrafts: (by: string) => approveAllDrafts(db, by, clock.now()),
+    templates: () => listTemplates(db),
+  };
+}
+
+export type MailService = ReturnType<typeof createMailService>;

@@ -1,0 +1,179 @@
+import type { Knex } from 'knex';
+import type { DateTime } from 'luxon';
+import { isUniqueViolation } from '../../db/errors.js';
+import { insertReturningId } from '../../db/insert.js';
+import { fromDbTime, toDbTime } from '../../db/time.js';
+import { BantoError } from '../../errors.js';
+import { checkParams, type Params } from './render.js';
+import { findSendableVersion, type TemplateVersion } from './templates.js';
+
+export type MailState = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+/** customer: the template's approved version; test: a draft sent to the staff member reviewing it; resend: a clerk's resend. */
+export type MailPurpose = 'customer' | 'test' | 'resend';
+
+export interface MailRequest {
+  template: string;
+  to: string;
+  params: Params;
+  dedupeKey: string;
+  userId?: string | null | undefined;
+  purpose?: MailPurpose;
+  /** Pins a version (test sends of a draft); default: the approved version. */
+  version?: TemplateVersion;
+  resendOf?: number | null;
+  requestedBy?: string | null;
+}
+
+export interface OutboxMail {
+  id: number;
+  dedupeKey: string;
+  template: string;
+  templateVersion: number;
+  purpose: MailPurpose;
+  userId: string | null;
+  to: string;
+  params: Params;
+  state: MailState;
+  attempts: number;
+  lastError: string | null;
+  providerMessageId: string | null;
+  deliveredTo: string | null;
+  resendOf: number | null;
+  requestedBy: string | null;
+  createdAt: DateTime;
+  sentAt: DateTime | null;
+  failedAt: DateTime | null;
+}
+
+export interface OutboxRow {
+  id: number;
+  dedupe_key: string;
+  template: string;
+  template_version: number;
+  purpose: MailPurpose;
+  user_id: string | null;
+  to_address: string;
+  params: string;
+  state: MailState;
+  attempts: number;
+  next_attempt_at: string;
+  claim_token: string | null;
+  lease_until: string | null;
+  handed_over_at: string | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  delivered_to: string | null;
+  resend_of: number | null;
+  requested_by: string | null;
+  created_at: string;
+  sent_at: string | null;
+  failed_at: string | null;
+}
+
+export function toOutboxMail(row: OutboxRow): OutboxMail {
+  return {
+    id: Number(row.id),
+    dedupeKey: row.dedupe_key,
+    template: row.template,
+    templateVersion: Number(row.template_version),
+    purpose: row.purpose,
+    userId: row.user_id,
+    to: row.to_address,
+    params: JSON.parse(row.params) as Params,
+    state: row.state,
+    attempts: Number(row.attempts),
+    lastError: row.last_error,
+    providerMessageId: row.provider_message_id,
+    deliveredTo: row.delivered_to,
+    resendOf: row.resend_of === null ? null : Number(row.resend_of),
+    requestedBy: row.requested_by,
+    createdAt: fromDbTime(row.created_at),
+    sentAt: row.sent_at ? fromDbTime(row.sent_at) : null,
+    failedAt: row.failed_at ? fromDbTime(row.failed_at) : null,
+  };
+}
+
+const emailPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+export const isEmailAddress = (value: string): boolean => value.length <= 254 && emailPattern.test(value);
+
+/** Checks a request against its template; the version to send and the row to insert, or a BantoError naming every problem. */
+export async function prepareMail(db: Knex, request: MailRequest, at: DateTime): Promise<Record<string, unknown>> {
+  const version = request.version ?? (await findSendableVersion(db, request.template));
+  if (!version) {
+    const known = await db('banto_mail_templates').where({ name: request.template }).first('id');
+    throw known
+      ? new BantoError('TEMPLATE_NOT_APPROVED', `template ${request.template} has no approved version yet; an executive approves it in Slack (/banto templates)`)
+      : new BantoError('TEMPLATE_UNKNOWN', `no template named ${request.template}`);
+  }
+  if (version.state !== 'approved' && request.purpose !== 'test') throw new BantoError('TEMPLATE_NOT_APPROVED', `${version.name} v${version.version} is ${version.state}, not approved`);
+  const problems = checkParams(version.params, request.params);
+  if (!isEmailAddress(request.to)) problems.unshift(`to: not an e-mail address: ${request.to}`);
+  if (request.dedupeKey.length === 0 || request.dedupeKey.length > 191) problems.push('dedupeKey: 1 to 191 characters');
+  if (problems.length > 0) throw new BantoError('MAIL_INVALID', problems.join('; '), problems);
+  const when = toDbTime(at);
+  return {
+    dedupe_key: request.dedupeKey,
+    template: version.name,
+    template_version: version.version,
+    purpose: request.purpose ?? 'customer',
+    user_id: request.userId ?? null,
+    to_address: request.to,
+    params: JSON.stringify(request.params),
+    state: 'queued',
+    attempts: 0,
+    next_attempt_at: when,
+    resend_of: request.resendOf ?? null,
+    requested_by: request.requestedBy ?? null,
+    created_at: when,
+    updated_at: when,
+  };
+}
+
+/** Queues one message; a dedupe key seen before returns the existing message instead of a second one. */
+export async function enqueueMail(db: Knex, request: MailRequest, at: DateTime): Promise<{ id: number; created: boolean }> {
+  const row = await prepareMail(db, request, at);
+  const existing = await db('banto_mail_outbox').where({ dedupe_key: request.dedupeKey }).first('id');
+  if (existing) return { id: Number(existing.id), created: false };
+  try {
+    return { id: await insertReturningId(db, 'banto_mail_outbox', row), created: true };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await db('banto_mail_outbox').where({ dedupe_key: request.dedupeKey }).first('id');
+    return { id: Number(winner?.id), created: false };
+  }
+}
+
+/** Queues prepared rows in chunks; rows whose dedupe key exists are skipped. Returns how many were new. */
+export async function enqueuePrepared(db: Knex, rows: Record<string, unknown>[], chunkSize = 500): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    const chunk = rows.slice(i, i + chunkSize);
+    const before = await countKeys(db, chunk.map((r) => String(r.dedupe_key)));
+    await db('banto_mail_outbox').insert(chunk).onConflict('dedupe_key').ignore();
+    added += chunk.length - before;
+  }
+  return added;
+}
+
+async function countKeys(db: Knex, keys: string[]): Promise<number> {
+  const row = await db('banto_mail_outbox').whereIn('dedupe_key', keys).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+export async function findMail(db: Knex, id: number): Promise<OutboxMail | undefined> {
+  const row = (await db('banto_mail_outbox').where({ id }).first()) as OutboxRow | undefined;
+  return row ? toOutboxMail(row) : undefined;
+}
+
+/** A customer's most recent messages, by user id or by address, newest first. */
+export async function recentMailOf(db: Knex, who: { userId?: string | undefined; email?: string | undefined }, limit = 10): Promise<OutboxMail[]> {
+  const rows = (await db('banto_mail_outbox')
+    .where((q) => {
+      if (who.userId) q.orWhere({ user_id: who.userId });
+      if (who.email) q.orWhere({ to_address: who.email });
+    })
+    .orderBy('id', 'desc')
+    .limit(limit)) as OutboxRow[];
+  return rows.map(toOutboxMail);
+}
+
