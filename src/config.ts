@@ -91,12 +91,12 @@ export const defaultAnomalyRules: AnomalyRules = {
 /** Where the web service keeps its billing data; defaults are the demo schema of DESIGN.md. */
 export interface BillingSchema {
   payments: { table: string; id: string; user_id: string; subscription_id: string; amount: string; status: string; paid_at: string; due_date: string };
-  subscriptions: { table: string; id: string; plan: string; amount: string; status: string; next_payment_date: string };
+  subscriptions: { table: string; id: string; user_id: string; plan: string; amount: string; status: string; next_payment_date: string };
 }
 
 export const defaultBillingSchema: BillingSchema = {
   payments: { table: 'payments', id: 'id', user_id: 'user_id', subscription_id: 'subscription_id', amount: 'amount', status: 'status', paid_at: 'paid_at', due_date: 'due_date' },
-  subscriptions: { table: 'subscriptions', id: 'id', plan: 'plan', amount: 'amount', status: 'status', next_payment_date: 'next_payment_date' },
+  subscriptions: { table: 'subscriptions', id: 'id', user_id: 'user_id', plan: 'plan', amount: 'amount', status: 'status', next_payment_date: 'next_payment_date' },
 };
 
 export class ConfigError extends BantoError {
@@ -211,7 +211,7 @@ const fileSchema = z.strictObject({
       schema: z
         .strictObject({
           payments: z.strictObject({ table: identifier, id: identifier, user_id: identifier, subscription_id: identifier, amount: identifier, status: identifier, paid_at: identifier, due_date: identifier }).partial().default({}),
-          subscriptions: z.strictObject({ table: identifier, id: identifier, plan: identifier, amount: identifier, status: identifier, next_payment_date: identifier }).partial().default({}),
+          subscriptions: z.strictObject({ table: identifier, id: identifier, user_id: identifier, plan: identifier, amount: identifier, status: identifier, next_payment_date: identifier }).partial().default({}),
         })
         .default({ payments: {}, subscriptions: {} }),
     })

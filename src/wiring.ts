@@ -70,6 +70,7 @@ export function createServices({ config, db, clock, logger, client, botUserId, h
         alerts,
         billing: { payments, checkBillingChannel, publisher: client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack }, locale: config.locale, billingChannel: config.channels.billing },
         anomalies: { rules: config.billing.anomalies, accountingUsergroups: config.roles.accounting.usergroups },
+        mail: { settings: config.mail, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule, wakeSender: () => mail.sender.wake() },
       }),
       ...extraJobs,
     ],

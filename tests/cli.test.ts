@@ -50,7 +50,7 @@ describe('the banto command', () => {
     assert.match(banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout, /Last run: succeeded \(\d+ ms\) .*started by cli:/);
     const unknown = banto(['jobs', 'run', 'nope']);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs \[UNKNOWN_JOB\]/);
+    assert.match(unknown.stderr, /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health \[UNKNOWN_JOB\]/);
   });
 
   it('stops at start with one message naming every bad config key', () => {

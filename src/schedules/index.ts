@@ -7,6 +7,7 @@ import { pruneRuns } from '../services/jobs/job-runs.js';
 import type { JobDefinition } from './job.js';
 import { createBillingAnomaliesJob, type BillingAnomaliesDeps } from './jobs/billing-anomalies.js';
 import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jobs/billing-daily-summary.js';
+import { createMailJobs, type MailJobsDeps } from './jobs/mail.js';
 
 export interface ScheduleDeps {
   db: Knex;
@@ -15,10 +16,11 @@ export interface ScheduleDeps {
   alerts: Alerts;
   billing: Omit<BillingDailySummaryDeps, 'clock'>;
   anomalies: Pick<BillingAnomaliesDeps, 'rules' | 'accountingUsergroups'>;
+  mail: Pick<MailJobsDeps, 'settings' | 'schema' | 'paymentDayRule' | 'wakeSender'>;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
-export function createScheduleTable({ db, clock, retentionDays, alerts, billing, anomalies }: ScheduleDeps): JobDefinition[] {
+export function createScheduleTable({ db, clock, retentionDays, alerts, billing, anomalies, mail }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
     createBillingAnomaliesJob({ ...anomalies, db, clock, summarizer: billing.payments.summarizer, alerts, locale: billing.locale }),
@@ -37,6 +39,7 @@ export function createScheduleTable({ db, clock, retentionDays, alerts, billing,
         return `deleted ${runs} runs and ${alerts} resolved alerts older than ${retentionDays} days`;
       },
     },
+    ...createMailJobs({ ...mail, db, clock, alerts, locale: billing.locale }),
   ];
 }
 

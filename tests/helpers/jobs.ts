@@ -4,7 +4,8 @@ import { DateTime, Duration } from 'luxon';
 import { pino } from 'pino';
 import { createFixedClock, type Clock } from '../../src/clock.js';
 import { createLogNotifier } from '../../src/notifier/log.js';
-import { defaultAnomalyRules, defaultBillingSchema } from '../../src/config.js';
+import { defaultAnomalyRules, defaultBillingSchema, loadConfig } from '../../src/config.js';
+import { repoRoot, testEnv } from './banto.js';
 import type { ScheduleDeps } from '../../src/schedules/index.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
 import { createPaymentsService } from '../../src/services/payments/index.js';
@@ -54,7 +55,7 @@ export function createTestRunner(db: Knex, clock: Clock, jobs: JobDefinition[], 
 }
 
 /** The table's other dependencies, for tests that build the whole table but never run the billing jobs. */
-export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies'> {
+export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail'> {
   const notHere = async (): Promise<never> => {
     throw new Error('the billing jobs are not run in this test');
   };
@@ -69,6 +70,7 @@ export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'bil
       billingChannel: 'C0BILLING',
     },
     anomalies: { rules: defaultAnomalyRules, accountingUsergroups: [] },
+    mail: { settings: loadConfig({ env: testEnv(), cwd: repoRoot }).mail, schema: defaultBillingSchema, paymentDayRule: 'next', wakeSender: () => undefined },
   };
 }
 

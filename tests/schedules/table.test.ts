@@ -18,7 +18,7 @@ describe('the schedule table and its YAML overrides', () => {
   it('stops start-up on an override for a job that does not exist', () => {
     assert.throws(() => applyScheduleOverrides(table, { 'prune-jobs': { enabled: false } }), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.details, ['schedules.prune-jobs: no job of that name (jobs: billing-daily-summary, billing-anomalies, prune-job-runs)']);
+      assert.deepEqual(error.details, ['schedules.prune-jobs: no job of that name (jobs: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health)']);
       return true;
     });
   });

@@ -96,16 +96,21 @@ export function toOutboxMail(row: OutboxRow): OutboxMail {
 const emailPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 export const isEmailAddress = (value: string): boolean => value.length <= 254 && emailPattern.test(value);
 
-/** Checks a request against its template; the version to send and the row to insert, or a BantoError naming every problem. */
-export async function prepareMail(db: Knex, request: MailRequest, at: DateTime): Promise<Record<string, unknown>> {
-  const version = request.version ?? (await findSendableVersion(db, request.template));
+/** The version a request is sent with: the approved one, or the pinned one for a test send. */
+export async function resolveVersion(db: Knex, template: string, pinned?: TemplateVersion, purpose?: MailPurpose): Promise<TemplateVersion> {
+  const version = pinned ?? (await findSendableVersion(db, template));
   if (!version) {
-    const known = await db('banto_mail_templates').where({ name: request.template }).first('id');
+    const known = await db('banto_mail_templates').where({ name: template }).first('id');
     throw known
-      ? new BantoError('TEMPLATE_NOT_APPROVED', `template ${request.template} has no approved version yet; an executive approves it in Slack (/banto templates)`)
-      : new BantoError('TEMPLATE_UNKNOWN', `no template named ${request.template}`);
+      ? new BantoError('TEMPLATE_NOT_APPROVED', `template ${template} has no approved version yet; an executive approves it in Slack (/banto templates)`)
+      : new BantoError('TEMPLATE_UNKNOWN', `no template named ${template}`);
   }
-  if (version.state !== 'approved' && request.purpose !== 'test') throw new BantoError('TEMPLATE_NOT_APPROVED', `${version.name} v${version.version} is ${version.state}, not approved`);
+  if (version.state !== 'approved' && purpose !== 'test') throw new BantoError('TEMPLATE_NOT_APPROVED', `${version.name} v${version.version} is ${version.state}, not approved`);
+  return version;
+}
+
+/** The outbox row for a request, or a BantoError (MAIL_INVALID) that names every problem. */
+export function buildRow(version: TemplateVersion, request: Omit<MailRequest, 'template' | 'version'>, at: DateTime): Record<string, unknown> {
   const problems = checkParams(version.params, request.params);
   if (!isEmailAddress(request.to)) problems.unshift(`to: not an e-mail address: ${request.to}`);
   if (request.dedupeKey.length === 0 || request.dedupeKey.length > 191) problems.push('dedupeKey: 1 to 191 characters');
@@ -127,6 +132,10 @@ export async function prepareMail(db: Knex, request: MailRequest, at: DateTime):
     created_at: when,
     updated_at: when,
   };
+}
+
+export async function prepareMail(db: Knex, request: MailRequest, at: DateTime): Promise<Record<string, unknown>> {
+  return buildRow(await resolveVersion(db, request.template, request.version, request.purpose), request, at);
 }
 
 /** Queues one message; a dedupe key seen before returns the existing message instead of a second one. */

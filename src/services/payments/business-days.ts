@@ -33,3 +33,13 @@ export function nominalDatesChargedOn(day: DateTime, rule: PaymentDayRule): { fr
   while (!isBusinessDay(to)) to = to.plus({ days: 1 });
   return { from: d, to };
 }
+
+/** The business day `count` business days after `day` (0: `day` itself, which must then be a business day to be returned as is). */
+export function addBusinessDays(day: DateTime, count: number): DateTime {
+  let d = day.startOf('day');
+  for (let left = count; left > 0; ) {
+    d = d.plus({ days: 1 });
+    if (isBusinessDay(d)) left -= 1;
+  }
+  return d;
+}
