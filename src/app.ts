@@ -13,6 +13,7 @@ import { openDatabase } from './db/connect.js';
 import { BantoError } from './errors.js';
 import { migrateLatest } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { createMailApi } from './http/mail-api.js';
 import { createHttpServer } from './http/server.js';
 import { registerListeners } from './listeners/index.js';
 import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
@@ -123,6 +124,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     logger,
     metrics,
     slackEvents: bolt.slackEvents,
+    api: createMailApi({ db, mail, token: config.apiToken }),
     health: () => checkHealth({ db, mode: config.slack.mode, env: config.env, version }),
   });
   const host = options.host ?? (local ? '127.0.0.1' : '0.0.0.0');

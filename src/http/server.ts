@@ -9,6 +9,8 @@ export interface HttpServerDeps {
   health: () => Promise<HealthReport>;
   /** Bolt's request listener for POST /slack/events, in HTTP and local mode. */
   slackEvents?: RequestListener | undefined;
+  /** Routes under /api/; answers whether it took the request. */
+  api?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>) | undefined;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -16,7 +18,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 /** The one HTTP server on PORT: Slack's endpoint plus Banto's own routes. */
-export function createHttpServer({ logger, metrics, health, slackEvents }: HttpServerDeps): Server {
+export function createHttpServer({ logger, metrics, health, slackEvents, api }: HttpServerDeps): Server {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>> = {
     'GET /healthz': async (_req, res) => {
       const report = await health();
@@ -32,7 +34,7 @@ export function createHttpServer({ logger, metrics, health, slackEvents }: HttpS
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const route = routes[`${req.method} ${path}`];
+    const route = routes[`${req.method} ${path}`] ?? (api && path.startsWith('/api/') ? (q: IncomingMessage, s: ServerResponse) => api(q, s, path) : undefined);
     if (!route) return sendJson(res, 404, { error: 'not_found' });
     Promise.resolve(route(req, res)).catch((error: unknown) => {
       logger.error({ err: error, path }, 'http route failed');
