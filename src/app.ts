@@ -114,6 +114,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     roles,
     audit,
     payments,
+    mail,
     jobs,
     billingChannel: config.channels.billing,
     checkBillingChannel,

@@ -4,12 +4,14 @@ import type { JobRunner } from '../schedules/runner.js';
 import type { ChannelGuard } from '../services/access/channel-guard.js';
 import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
+import type { MailService } from '../services/mail/index.js';
 import type { PaymentsService } from '../services/payments/index.js';
 import type { Locale } from '../views/messages.js';
 
 /** What listeners may use. Listeners stay thin: parse, one service call, render. */
 export interface ListenerDeps {
   payments: PaymentsService;
+  mail: MailService;
   jobs: JobRunner;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;

@@ -269,7 +269,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   }
 
   /** Submits an open modal with `values[blockId][actionId]` given as plain strings (a select's option value for selects). */
-  submitView(input: { userId: string; viewId: string; values: Record<string, Record<string, string>> }): Promise<SlackReply> {
+  async submitView(input: { userId: string; viewId: string; values: Record<string, Record<string, string>> }): Promise<SlackReply> {
     const view = this.state.views.get(input.viewId);
     if (!view) throw new Error(`no open view ${input.viewId}`);
     const blocks = (Array.isArray(view.blocks) ? view.blocks : []) as { block_id?: string; element?: { type?: string; options?: { value: string; text: unknown }[] } }[];
@@ -290,7 +290,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
         Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, stateOf(blockId, value)])),
       ]),
     );
-    return this.interaction({
+    const reply = await this.interaction({
       type: 'view_submission',
       team: { id: this.workspace.teamId, domain: this.workspace.teamDomain },
       user: this.userRef(input.userId),
@@ -298,6 +298,10 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       trigger_id: this.state.nextId('T'),
       view: { ...view, state: { values } },
     });
+    // As in Slack, an answer of response_action "update" replaces the open modal in place.
+    const next = reply.body?.response_action === 'update' ? (reply.body.view as Record<string, unknown> | undefined) : undefined;
+    if (next) this.state.views.set(input.viewId, { ...next, id: input.viewId, hash: this.state.nextId('H') });
+    return reply;
   }
 }
 

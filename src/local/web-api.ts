@@ -88,7 +88,7 @@ export const webApiMethods: Record<string, Method> = {
   'users.info': (args, s) => {
     const user = s.workspace.users.find((u) => u.id === args.user);
     if (!user) return fail('user_not_found');
-    return { ok: true, user: { id: user.id, name: user.name, real_name: user.realName, tz: 'Asia/Tokyo', is_bot: false, profile: { real_name: user.realName, display_name: user.name, title: user.title } } };
+    return { ok: true, user: { id: user.id, name: user.name, real_name: user.realName, tz: 'Asia/Tokyo', is_bot: false, profile: { real_name: user.realName, display_name: user.name, title: user.title, email: user.email } } };
   },
   'files.getUploadURLExternal': (args, s) => {
     const fileId = s.nextId('F');

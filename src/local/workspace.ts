@@ -4,6 +4,7 @@ export interface WorkspaceUser {
   name: string;
   realName: string;
   title: string;
+  email: string;
 }
 
 export interface WorkspaceChannel {
@@ -32,13 +33,13 @@ export const demoWorkspace: Workspace = {
   botId: 'B0BANTO',
   botUserId: 'U0BANTO',
   users: [
-    { id: 'U01EXEC', name: 'sato', realName: '佐藤 健一', title: '代表取締役 (exec)' },
-    { id: 'U02ACCT', name: 'suzuki', realName: '鈴木 美咲', title: '経理 (accounting)' },
-    { id: 'U07ACCT2', name: 'takahashi', realName: '高橋 由美', title: '経理 (accounting, via S0ACCT)' },
-    { id: 'U03CLERK', name: 'tanaka', realName: '田中 翔太', title: 'カスタマーサポート (clerk)' },
-    { id: 'U04ENG', name: 'ito', realName: '伊藤 大輔', title: 'エンジニア (engineer)' },
-    { id: 'U06ONCALL', name: 'watanabe', realName: '渡辺 彩', title: 'エンジニア (engineer, via S0ONCALL)' },
-    { id: 'U05GUEST', name: 'yamamoto', realName: '山本 拓也', title: '営業 (no Banto role)' },
+    { id: 'U01EXEC', name: 'sato', realName: '佐藤 健一', title: '代表取締役 (exec)', email: 'sato@banto-demo.example' },
+    { id: 'U02ACCT', name: 'suzuki', realName: '鈴木 美咲', title: '経理 (accounting)', email: 'suzuki@banto-demo.example' },
+    { id: 'U07ACCT2', name: 'takahashi', realName: '高橋 由美', title: '経理 (accounting, via S0ACCT)', email: 'takahashi@banto-demo.example' },
+    { id: 'U03CLERK', name: 'tanaka', realName: '田中 翔太', title: 'カスタマーサポート (clerk)', email: 'tanaka@banto-demo.example' },
+    { id: 'U04ENG', name: 'ito', realName: '伊藤 大輔', title: 'エンジニア (engineer)', email: 'ito@banto-demo.example' },
+    { id: 'U06ONCALL', name: 'watanabe', realName: '渡辺 彩', title: 'エンジニア (engineer, via S0ONCALL)', email: 'watanabe@banto-demo.example' },
+    { id: 'U05GUEST', name: 'yamamoto', realName: '山本 拓也', title: '営業 (no Banto role)', email: 'yamamoto@banto-demo.example' },
   ],
   channels: [
     { id: 'C0BILLING', name: 'billing', isPrivate: true, members: ['U01EXEC', 'U02ACCT', 'U07ACCT2', 'U0BANTO'] },

@@ -62,7 +62,8 @@ describe('permission table', () => {
     assert.equal(decide('command', '/payments', new Set(['accounting'])).allowed, true);
     assert.equal(decide('command', '/banto help', new Set()).allowed, true);
     assert.deepEqual(decide('action', 'unknown_button', new Set(['exec'])), { allowed: false, requiredRoles: [], reason: 'unknown-request' });
-    assert.deepEqual(commandsAllowedFor(new Set(['clerk'])), ['/banto help']);
-    assert.deepEqual(commandsAllowedFor(new Set(['exec'])), ['/banto help', '/payments']);
+    assert.deepEqual(commandsAllowedFor(new Set(['clerk'])), ['/banto help', '/banto mail-status', '/resend-mail']);
+    assert.deepEqual(commandsAllowedFor(new Set(['exec'])), ['/banto help', '/payments', '/banto templates', '/banto mail-status']);
+    assert.equal(decide('action', 'template_approve', new Set(['engineer'])).allowed, false, 'only executives approve what customers read');
   });
 });

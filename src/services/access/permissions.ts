@@ -12,11 +12,24 @@ export const permissions = {
     '/banto help': 'anyone',
     '/payments': ['exec', 'accounting'],
     '/jobs': ['engineer'],
+    '/banto templates': ['exec', 'engineer'],
+    '/banto mail-status': ['exec', 'accounting', 'clerk', 'engineer'],
+    '/resend-mail': ['clerk', 'accounting'],
   },
   actions: {
     jobs_run_now: ['engineer'],
+    // Only executives decide what customers read.
+    template_review: ['exec'],
+    template_approve: ['exec'],
+    template_reject: ['exec'],
+    template_send_test: ['exec'],
+    resend_bulk_approve: ['clerk', 'accounting'],
   },
-  views: {},
+  views: {
+    resend_find: ['clerk', 'accounting'],
+    resend_pick: ['clerk', 'accounting'],
+    resend_confirm: ['clerk', 'accounting'],
+  },
 } satisfies Record<'commands' | 'actions' | 'views', Record<string, Audience>>;
 
 export type RequestKind = 'command' | 'action' | 'view' | 'shortcut';

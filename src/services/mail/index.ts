@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
-import { Duration } from 'luxon';
+import { Duration, type DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
+import { BantoError } from '../../errors.js';
 import { enqueueMail, findMail, recentMailOf, type MailRequest } from './outbox.js';
 import { createMailSender, type MailSender } from './sender.js';
-import { approveAllDrafts, importTemplates, listTemplates, readTemplateFiles } from './templates.js';
+import { sampleParams } from './render.js';
+import { approveBulkResend, findCustomer, requestBulkResend, resendMail } from './resend.js';
+import { readMailStatus } from './status.js';
+import { approveAllDrafts, decideTemplate, findTemplateVersion, importTemplates, listTemplates, readTemplateFiles, recordTestSend } from './templates.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './transport.js';
 
 export interface MailServiceDeps {
@@ -48,6 +52,30 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
     importTemplates: () => importTemplates(db, readTemplateFiles(mail.templatesDir), clock.now()),
     approveAllDrafts: (by: string) => approveAllDrafts(db, by, clock.now()),
     templates: () => listTemplates(db),
+    templateVersion: (id: number) => findTemplateVersion(db, id),
+    decide: (id: number, decision: 'approve' | 'reject', userId: string) => decideTemplate(db, { id, decision, userId, at: clock.now() }),
+    /** A draft (or any version) rendered with its sample values, to the staff member reviewing it. */
+    async sendTest(id: number, userId: string, to: string) {
+      const version = await findTemplateVersion(db, id);
+      if (!version) throw new BantoError('TEMPLATE_NOT_FOUND', `no template version ${id}`);
+      const queued = await enqueueMail(db, { template: version.name, version, purpose: 'test', to, params: sampleParams(version.params), dedupeKey: `test:${id}:${userId}:${clock.nowMs()}`, requestedBy: userId }, clock.now());
+      await recordTestSend(db, { id, userId, at: clock.now() });
+      sender.wake();
+      return queued.id;
+    },
+    findCustomer: (query: string) => findCustomer(db, query),
+    async resend(id: number, requestedBy: string) {
+      const created = await resendMail(db, { id, requestedBy, at: clock.now() });
+      sender.wake();
+      return created;
+    },
+    requestBulkResend: (input: { requestedBy: string; from: DateTime; to: DateTime; label: string }) => requestBulkResend(db, { ...input, at: clock.now() }),
+    async approveBulkResend(id: number, approvedBy: string) {
+      const result = await approveBulkResend(db, { id, approvedBy, at: clock.now() });
+      sender.wake();
+      return result;
+    },
+    status: (from: DateTime, to: DateTime) => readMailStatus(db, from, to),
   };
 }
 

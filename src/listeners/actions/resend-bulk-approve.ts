@@ -1,0 +1,25 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { errorCode } from '../../errors.js';
+import { mailMessages } from '../../views/mail-messages.js';
+import type { BantoContext } from '../middleware/authorize-and-audit.js';
+import type { ListenerDeps } from '../deps.js';
+
+/** The second person's "Approve and resend" on a bulk resend request; the requester's own press is refused. */
+export function createBulkResendApproveAction({ mail, locale }: ListenerDeps) {
+  const m = mailMessages(locale);
+  return async ({ ack, action, body, respond, context }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const audit = context as typeof context & BantoContext;
+    const id = Number(action.type === 'button' ? action.value : NaN);
+    try {
+      const done = await mail.approveBulkResend(id, body.user.id);
+      audit.auditResult = `bulk #${id}: ${done.queuedCount ?? 0} queued`;
+      await respond({ replace_original: true, text: m.bulkDone(done.requestedBy, body.user.id, done.queuedCount ?? 0, done.label) });
+    } catch (error) {
+      const code = errorCode(error);
+      audit.auditResult = code;
+      if (code !== 'SECOND_PERSON_REQUIRED' && code !== 'BULK_RESEND_DECIDED') throw error;
+      await respond({ response_type: 'ephemeral', replace_original: false, text: code === 'SECOND_PERSON_REQUIRED' ? m.secondPerson : m.alreadyDecided((error as Error).message) });
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { errorCode } from '../../errors.js';
+import type { Customer } from '../../services/mail/resend.js';
+import { mailMessages } from '../../views/mail-messages.js';
+import { renderNotice, renderResendConfirm, renderResendPick } from '../../views/mail.js';
+import type { BantoContext } from '../middleware/authorize-and-audit.js';
+import type { ListenerDeps } from '../deps.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+const audit = (args: Args, result: string) => ((args.context as typeof args.context & BantoContext).auditResult = result);
+
+/** Step 1: the clerk typed an address or a user id; the modal moves on to that customer's mail. */
+export function createResendFindView({ mail, locale, clock }: ListenerDeps) {
+  const m = mailMessages(locale);
+  return async (args: Args) => {
+    const query = args.view.state.values.customer?.query?.value?.trim() ?? '';
+    const customer = await mail.findCustomer(query);
+    audit(args, customer ? `customer ${customer.id}` : 'not found');
+    if (!customer) return args.ack({ response_action: 'errors', errors: { customer: m.notFound(query) } });
+    await args.ack({ response_action: 'update', view: renderResendPick(customer, await mail.recentOf({ userId: customer.id, email: customer.email }, 10), locale, clock.zone) });
+  };
+}
+
+/** Step 2: one mail chosen; the modal asks to confirm. */
+export function createResendPickView({ mail, locale }: ListenerDeps) {
+  const m = mailMessages(locale);
+  return async (args: Args) => {
+    const id = Number(args.view.state.values.mail?.id?.selected_option?.value ?? NaN);
+    const customer = JSON.parse(args.view.private_metadata || '{}') as Customer;
+    const chosen = Number.isFinite(id) ? await mail.find(id) : undefined;
+    // Only the customer's own mail can be picked, whatever the submission says.
+    if (!chosen || (chosen.userId !== customer.id && chosen.to !== customer.email)) {
+      audit(args, 'no mail chosen');
+      return args.ack({ response_action: 'errors', errors: { mail: m.pickLabel } });
+    }
+    audit(args, `mail #${chosen.id}`);
+    await args.ack({ response_action: 'update', view: renderResendConfirm(customer, chosen, locale) });
+  };
+}
+
+/** Step 3: confirmed; a new message linked to the original is queued and the modal shows its number. */
+export function createResendConfirmView({ mail, locale }: ListenerDeps) {
+  const m = mailMessages(locale);
+  return async (args: Args) => {
+    const original = Number(args.view.private_metadata);
+    try {
+      const id = await mail.resend(original, args.body.user.id);
+      audit(args, `resend #${id} of #${original}`);
+      await args.ack({ response_action: 'update', view: renderNotice(m.resendTitle, m.resendQueued(id, original)) });
+    } catch (error) {
+      audit(args, errorCode(error));
+      await args.ack({ response_action: 'update', view: renderNotice(m.resendTitle, (error as Error).message) });
+    }
+  };
+}
