@@ -2,6 +2,7 @@
 import { benchAuditInsert } from './audit-insert.js';
 import { benchBoltListeners } from './bolt-listeners.js';
 import { benchJobCoordinator } from './job-coordinator.js';
+import { benchMailOutbox } from './mail-outbox.js';
 import { benchPaymentsSummary } from './payments-summary.js';
 import { benchSlackCommands } from './slack-commands.js';
 
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<string>> = {
   'audit-insert': benchAuditInsert,
   'job-coordinator': benchJobCoordinator,
   'payments-summary': benchPaymentsSummary,
+  'mail-outbox': benchMailOutbox,
 };
 
 const only = process.argv.slice(2);

@@ -18,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** The demo config with a short claim lease and no rate limit, for a sender process. */
 function writeConfig(): string {
   const config = parse(readFileSync(demoConfigPath, 'utf8')) as { mail: Record<string, unknown> };
-  config.mail = { ...config.mail, lease_seconds: 2, rate_per_second: 0, batch_size: 50 };
+  config.mail = { ...config.mail, lease_seconds: 2, rate_per_second: 0 };
   const path = join(dir, 'banto.yml');
   writeFileSync(path, stringify(config));
   return path;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DateTime, Duration } from 'luxon';
 import { dialectOf } from '../../db/connect.js';
+import { retryOnLockError } from '../../db/errors.js';
 import { toDbTime } from '../../db/time.js';
 import type { OutboxRow } from './outbox.js';
 
@@ -11,7 +12,11 @@ const table = 'banto_mail_outbox';
  * FOR UPDATE SKIP LOCKED, so replicas take disjoint sets without waiting.
  * SQLite: one UPDATE … RETURNING, which SQLite runs under its single write lock.
  */
-export async function claimDue(db: Knex, input: { token: string; limit: number; now: DateTime; lease: Duration }): Promise<OutboxRow[]> {
+export function claimDue(db: Knex, input: { token: string; limit: number; now: DateTime; lease: Duration }): Promise<OutboxRow[]> {
+  return retryOnLockError(() => claimOnce(db, input));
+}
+
+async function claimOnce(db: Knex, input: { token: string; limit: number; now: DateTime; lease: Duration }): Promise<OutboxRow[]> {
   const now = toDbTime(input.now);
   const claim = { state: 'sending', claim_token: input.token, lease_until: toDbTime(input.now.plus(input.lease)), handed_over_at: null, updated_at: now, attempts: db.raw('attempts + 1') };
   if (dialectOf(db) === 'sqlite') {
@@ -38,12 +43,17 @@ export async function claimDue(db: Knex, input: { token: string; limit: number; 
 /** Keeps the claims alive while their messages are being sent. */
 export async function renewClaims(db: Knex, tokens: string[], until: DateTime): Promise<void> {
   if (tokens.length === 0) return;
-  await db(table).whereIn('claim_token', tokens).andWhere('state', 'sending').update({ lease_until: toDbTime(until) });
+  await retryOnLockError(() => db(table).whereIn('claim_token', tokens).andWhere('state', 'sending').update({ lease_until: toDbTime(until) }));
 }
+
+interface SqliteConnection {
+  prepare(sql: string): { run(...values: unknown[]): { changes: number } };
+}
+const handOverStatements = new WeakMap<SqliteConnection, ReturnType<SqliteConnection['prepare']>>();
 
 export interface HandOverPoint {
   /** Records the hand-over; resolves as soon as the record is on its way (see prepareHandOver). */
-  mark(at: DateTime): Promise<void>;
+  mark(at: DateTime | number): Promise<void>;
   /** Whether the record landed on the row (false: the claim was lost meanwhile). */
   recorded(): Promise<boolean>;
   release(): Promise<void>;
@@ -63,7 +73,15 @@ export function prepareHandOver(db: Knex, id: number, token: string): HandOverPo
     let landed = false;
     return {
       async mark(at) {
-        landed = (await db(table).where({ id, claim_token: token, state: 'sending' }).update({ handed_over_at: toDbTime(at) })) === 1;
+        // One prepared statement per connection, run synchronously: this is every message's hot path.
+        const connection = (await db.client.acquireConnection()) as SqliteConnection;
+        try {
+          let statement = handOverStatements.get(connection);
+          if (!statement) handOverStatements.set(connection, (statement = connection.prepare(sql)));
+          landed = statement.run(toDbTime(at), id, token).changes === 1;
+        } finally {
+          await db.client.releaseConnection(connection);
+        }
         if (!landed) throw Object.assign(new Error(`the claim on message ${id} was lost`), { code: 'MAIL_CLAIM_LOST' });
       },
       recorded: async () => landed,
@@ -91,22 +109,49 @@ export function prepareHandOver(db: Knex, id: number, token: string): HandOverPo
   };
 }
 
-export async function markSent(db: Knex, id: number, token: string, input: { at: DateTime; providerMessageId: string | null; deliveredTo: string; note?: string }): Promise<void> {
-  await db(table)
-    .where({ id, claim_token: token, state: 'sending' })
-    .update({ state: 'sent', sent_at: toDbTime(input.at), updated_at: toDbTime(input.at), provider_message_id: input.providerMessageId?.slice(0, 255) ?? null, delivered_to: input.deliveredTo, last_error: input.note ?? null, claim_token: null, lease_until: null });
+export interface SentMark {
+  id: number;
+  token: string;
+  at: DateTime | number;
+  providerMessageId: string | null;
+  deliveredTo: string;
+  note?: string | undefined;
 }
 
-export async function markFailed(db: Knex, id: number, token: string, input: { at: DateTime; error: string }): Promise<void> {
-  await db(table)
-    .where({ id, claim_token: token, state: 'sending' })
-    .update({ state: 'failed', failed_at: toDbTime(input.at), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null });
+/** Marks many messages sent in one statement (CASE per row), each only while its sender still holds the claim. */
+export async function markSent(db: Knex, marks: SentMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const cases = (value: (m: SentMark) => Knex.Value) => {
+    const bindings: Knex.Value[] = [];
+    const sql = `CASE id ${marks.map((m) => (bindings.push(m.id, value(m)), 'WHEN ? THEN ?')).join(' ')} END`;
+    return db.raw(sql, bindings);
+  };
+  await retryOnLockError(() => db(table)
+    .whereIn('id', marks.map((m) => m.id))
+    .andWhere('state', 'sending')
+    .andWhere('claim_token', cases((m) => m.token))
+    .update({
+      state: 'sent',
+      sent_at: cases((m) => toDbTime(m.at)),
+      updated_at: cases((m) => toDbTime(m.at)),
+      provider_message_id: cases((m) => m.providerMessageId?.slice(0, 255) ?? null),
+      delivered_to: cases((m) => m.deliveredTo),
+      last_error: cases((m) => m.note ?? null),
+      claim_token: null,
+      lease_until: null,
+    }));
 }
 
-export async function requeue(db: Knex, id: number, token: string, input: { at: DateTime; retryAt: DateTime; error: string }): Promise<void> {
-  await db(table)
+export async function markFailed(db: Knex, id: number, token: string, input: { at: DateTime | number; error: string }): Promise<void> {
+  await retryOnLockError(() => db(table)
     .where({ id, claim_token: token, state: 'sending' })
-    .update({ state: 'queued', next_attempt_at: toDbTime(input.retryAt), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null });
+    .update({ state: 'failed', failed_at: toDbTime(input.at), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null }));
+}
+
+export async function requeue(db: Knex, id: number, token: string, input: { at: DateTime | number; retryAt: DateTime | number; error: string }): Promise<void> {
+  await retryOnLockError(() => db(table)
+    .where({ id, claim_token: token, state: 'sending' })
+    .update({ state: 'queued', next_attempt_at: toDbTime(input.retryAt), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null }));
 }
 
 /**
@@ -116,10 +161,20 @@ export async function requeue(db: Knex, id: number, token: string, input: { at: 
  */
 export async function reconcileExpired(db: Knex, now: DateTime): Promise<{ requeued: number; assumedSent: number }> {
   const at = toDbTime(now);
-  const expired = () => db(table).where('state', 'sending').andWhere('lease_until', '<', at);
-  const requeued = await expired().whereNull('handed_over_at').update({ state: 'queued', next_attempt_at: at, updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped before the message was handed over; queued again' });
-  const assumedSent = await expired()
-    .whereNotNull('handed_over_at')
-    .update({ state: 'sent', sent_at: db.raw('handed_over_at'), updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped after handing the message over; taken as sent, not sent again' });
+  // A plain read first: usually nothing has expired, and then no row or range is locked at all.
+  const expired = (await db(table).where('state', 'sending').andWhere('lease_until', '<', at).select('id', 'handed_over_at')) as { id: number; handed_over_at: string | null }[];
+  if (expired.length === 0) return { requeued: 0, assumedSent: 0 };
+  const still = (ids: number[]) => db(table).whereIn('id', ids).andWhere('state', 'sending').andWhere('lease_until', '<', at);
+  const notHanded = expired.filter((r) => r.handed_over_at === null).map((r) => r.id);
+  const handed = expired.filter((r) => r.handed_over_at !== null).map((r) => r.id);
+  const requeued = notHanded.length === 0 ? 0 : await retryOnLockError(() => still(notHanded).whereNull('handed_over_at').update({ state: 'queued', next_attempt_at: at, updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped before the message was handed over; queued again' }));
+  const assumedSent =
+    handed.length === 0
+      ? 0
+      : await retryOnLockError(() =>
+          still(handed)
+            .whereNotNull('handed_over_at')
+            .update({ state: 'sent', sent_at: db.raw('handed_over_at'), updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped after handing the message over; taken as sent, not sent again' }),
+        );
   return { requeued, assumedSent };
 }

@@ -4,7 +4,7 @@ import { Duration, type DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { BantoEnv } from '../../config.js';
-import { claimDue, markFailed, markSent, prepareHandOver, reconcileExpired, renewClaims, requeue } from './claims.js';
+import { claimDue, markFailed, markSent, prepareHandOver, reconcileExpired, renewClaims, requeue, type SentMark } from './claims.js';
 import type { OutboxRow } from './outbox.js';
 import { renderMail, type Params } from './render.js';
 import { findVersionByNumber, type TemplateVersion } from './templates.js';
@@ -61,6 +61,23 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
   let loop: Promise<void> | undefined;
   let stopped = false;
   const idle: { wake?: () => void } = {};
+  // "Sent" is written in batches: a message already handed over is safe even if its mark is lost to a crash.
+  let sentMarks: SentMark[] = [];
+  let sentTimer: NodeJS.Timeout | undefined;
+  let flushing = Promise.resolve();
+  const flushSent = () => {
+    clearTimeout(sentTimer);
+    sentTimer = undefined;
+    const batch = sentMarks;
+    sentMarks = [];
+    flushing = flushing.then(() => markSent(db, batch)).catch((error: unknown) => logger.error({ err: error, ids: batch.map((m) => m.id) }, 'could not mark mail as sent; reconciliation will'));
+    return flushing;
+  };
+  const recordSent = (mark: SentMark) => {
+    sentMarks.push(mark);
+    if (sentMarks.length >= settings.batchSize) void flushSent();
+    else sentTimer ??= setTimeout(() => void flushSent(), 20);
+  };
 
   const versionOf = (name: string, version: number) => {
     const key = `${name}@${version}`;
@@ -87,19 +104,19 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     const handOver = async () => {
       // A claim close to running out may be reconciled by another sender meanwhile: better not to start.
       if ((claims.get(token)?.until.toMillis() ?? 0) - clock.nowMs() < settings.lease.toMillis() / 3) throw Object.assign(new Error(`the claim on message ${id} is about to run out`), { code: 'MAIL_CLAIM_EXPIRING' });
-      await point.mark(clock.now());
+      await point.mark(clock.nowMs());
       handedOver = true;
     };
     try {
       const receipt = await transport.deliver({ from: settings.from, to, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId: `<banto.${id}@${domain}>`, headers }, handOver);
       if (!(await point.recorded())) logger.error({ id }, 'a message was sent after its claim was lost');
-      await markSent(db, id, token, { at: clock.now(), providerMessageId: receipt.providerMessageId, deliveredTo: to });
+      recordSent({ id, token, at: clock.nowMs(), providerMessageId: receipt.providerMessageId, deliveredTo: to });
       return 'sent';
     } catch (error) {
       const at = clock.now();
       if (handedOver && !hasAnswer(error)) {
         // The connection broke after the final dot: the server may well have it. Not sent again.
-        await markSent(db, id, token, { at, providerMessageId: null, deliveredTo: to, note: `unconfirmed: ${describe(error)} after the message was handed over` });
+        recordSent({ id, token, at: at.toMillis(), providerMessageId: null, deliveredTo: to, note: `unconfirmed: ${describe(error)} after the message was handed over` });
         return 'sent';
       }
       await point.recorded().catch(() => false);
@@ -156,6 +173,7 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
         }
       }
       await Promise.all(inFlight);
+      await flushSent();
     } finally {
       clearInterval(heartbeat);
     }

@@ -41,15 +41,37 @@ export interface SmtpOptions {
 
 const handOverKey = 'bantoHandOver';
 
-/** The message's bytes, held back at the end until `handOver` resolves: the SMTP client writes the final dot only after that. */
-function holdBackEnd(source: Readable, handOver: () => Promise<void>): Readable {
-  return Readable.from(
-    (async function* () {
-      for await (const chunk of source) yield chunk as Buffer;
-      await handOver();
-    })(),
-    { objectMode: false },
-  );
+/**
+ * The message's bytes, held back at the end until `handOver` resolves: the SMTP
+ * client writes the final dot only after that. Nothing is read from the source
+ * before the client asks (after the server's 354), so the hand-over cannot
+ * happen early.
+ */
+class HeldBackEnd extends Readable {
+  private started = false;
+
+  constructor(
+    private readonly source: Readable,
+    private readonly handOver: () => Promise<void>,
+  ) {
+    super();
+  }
+
+  override _read(): void {
+    if (this.started) return;
+    this.started = true;
+    // Transactional mail is small: one buffer, one write to the socket, then the hand-over, then the dot.
+    const chunks: Buffer[] = [];
+    this.source.on('data', (chunk: Buffer) => chunks.push(chunk));
+    this.source.once('error', (error) => this.destroy(error));
+    this.source.once('end', () => {
+      this.push(Buffer.concat(chunks));
+      this.handOver().then(
+        () => this.push(null),
+        (error: unknown) => this.destroy(error as Error),
+      );
+    });
+  }
 }
 
 /** nodemailer's pooled SMTP transport (connections, rate limit), with the hand-over point placed before the final dot. */
@@ -70,7 +92,7 @@ export function createSmtpTransport({ url, connections, ratePerSecond }: SmtpOpt
     const message = mail.message as unknown as { createReadStream(): Readable };
     if (handOver) {
       const create = message.createReadStream.bind(message);
-      message.createReadStream = () => holdBackEnd(create(), handOver);
+      message.createReadStream = () => new HeldBackEnd(create(), handOver);
     }
     done();
   });
