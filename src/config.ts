@@ -155,7 +155,7 @@ const fileSchema = z.strictObject({
       test_recipient: z.email().default('developer@example.com'),
       connections: z.number().int().min(1).max(50).default(5),
       rate_per_second: z.number().min(0).default(50),
-      batch_size: z.number().int().min(1).max(1000).default(100),
+      batch_size: z.number().int().min(1).max(1000).default(50),
       lease_seconds: z.number().min(1).default(60),
       poll_seconds: z.number().positive().default(1),
       retry: z
