@@ -57,12 +57,13 @@ export function startConsole({ emulator, input, output, terminal = false, userId
     return rendering;
   };
 
-  const showReply = (reply: SlackReply) => {
+  /** `viewId`: the modal a submission came from, which an "update" answer replaces in place. */
+  const showReply = (reply: SlackReply, viewId?: string) => {
     const body = reply.body;
     if (reply.status !== 200) return say(`(Banto answered HTTP ${reply.status})`);
     if (!body) return;
     if (body.response_action === 'errors') return say(`[modal errors] ${JSON.stringify(body.errors)}`);
-    if (body.response_action === 'update' || body.response_action === 'push') return showView(body.view as Record<string, unknown>, openView?.id ?? '');
+    if (body.response_action === 'update' || body.response_action === 'push') return showView(body.view as Record<string, unknown>, viewId ?? openView?.id ?? '');
     if (body.blocks || body.text) show(`[${channelLabel(state.channelId)}, only you]`, body.blocks, body.text, { channelId: state.channelId });
   };
 
@@ -102,7 +103,7 @@ export function startConsole({ emulator, input, output, terminal = false, userId
     }
     const viewId = openView.id;
     openView = undefined;
-    showReply(await emulator.submitView({ userId: state.userId, viewId, values }));
+    showReply(await emulator.submitView({ userId: state.userId, viewId, values }), viewId);
   };
 
   const choose = (arg: string, kind: 'user' | 'channel') => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { DateTime } from 'luxon';
 import { startConsole, type LocalConsole } from '../../src/local/console.js';
+import { approveAllDrafts } from '../../src/services/mail/templates.js';
 import { startTestBanto, type TestBanto } from '../helpers/banto.js';
 
 describe('local console', () => {
@@ -47,6 +49,18 @@ describe('local console', () => {
     const refused = await type('/payments today', /のロールが必要です/);
     assert.match(refused, /経営 \(exec\)/);
     await type('as nobody', /No user "nobody"/);
+  });
+
+  it('walks a clerk through a multi-step modal: /resend-mail, pick, confirm', async () => {
+    await approveAllDrafts(t.banto.db, 'U01EXEC', DateTime.now());
+    const user = (await t.banto.db('users').orderBy('id').first('id', 'email')) as { id: number; email: string };
+    const original = await t.banto.mail.enqueue({ template: 'account-notice', to: user.email, userId: String(user.id), params: { service_name: 'Banto News', name: 'x', headline: 'y', body: 'z' }, dedupeKey: 'console:1' });
+    await type('as tanaka', /tanaka #/);
+    await type(`/resend-mail ${user.email}`, /type `fill`/);
+    await type('fill', /再送するメール \[1\) #\d+/);
+    await type('1', new RegExp(`メール #${original.id} \\(account-notice、\\w+\\) を ${user.email} に再送します`));
+    await type('fill', new RegExp(`再送をキューに入れました: #\\d+ \\(元のメール #${original.id}\\)`));
+    assert.equal(Number((await t.banto.db('banto_mail_outbox').where({ resend_of: original.id }).count({ n: '*' }).first())?.n), 1);
   });
 
   it('explains what it does not understand', async () => {
