@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BantoError } from '../errors.js';
 import type { MailService } from '../services/mail/index.js';
 import type { OutboxMail } from '../services/mail/outbox.js';
+import { sendJson } from './server.js';
 
 export interface MailApiDeps {
   db: Knex;
@@ -25,10 +26,6 @@ const requestSchema = z
     dedupeKey: z.string().min(1).max(150).optional(),
   })
   .refine((body) => (body.to === undefined) !== (body.userId === undefined), { message: 'give exactly one of to and userId', path: ['to'] });
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
-}
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -77,16 +74,16 @@ export function createMailApi({ db, mail, token }: MailApiDeps): Handler {
     try {
       body = await readJson(req);
     } catch (error) {
-      return send(res, 400, { error: 'invalid_request', problems: [(error as Error).message] });
+      return sendJson(res, 400, { error: 'invalid_request', problems: [(error as Error).message] });
     }
     const parsed = requestSchema.safeParse(body);
-    if (!parsed.success) return send(res, 400, { error: 'invalid_request', problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+    if (!parsed.success) return sendJson(res, 400, { error: 'invalid_request', problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
     const request = parsed.data;
     let to = request.to;
     const userId = request.userId === undefined ? undefined : String(request.userId);
     if (userId !== undefined) {
       const user = (await db('users').where({ id: userId }).first('email')) as { email: string } | undefined;
-      if (!user) return send(res, 400, { error: 'invalid_request', problems: [`userId: no user ${userId}`] });
+      if (!user) return sendJson(res, 400, { error: 'invalid_request', problems: [`userId: no user ${userId}`] });
       to = user.email;
     }
     try {
@@ -94,11 +91,11 @@ export function createMailApi({ db, mail, token }: MailApiDeps): Handler {
       const dedupeKey = `api:${request.dedupeKey ?? randomUUID()}`;
       const queued = await mail.enqueue({ template: request.template, to: to ?? '', userId, params: request.params, dedupeKey });
       const row = await mail.find(queued.id);
-      return send(res, 202, { ...(row ? describe(row) : { id: queued.id }), duplicate: !queued.created }, { location: `/api/mail/${queued.id}` });
+      return sendJson(res, 202, { ...(row ? describe(row) : { id: queued.id }), duplicate: !queued.created }, { location: `/api/mail/${queued.id}` });
     } catch (error) {
       const code = error instanceof BantoError ? error.code : '';
-      if (code === 'MAIL_INVALID') return send(res, 400, { error: 'invalid_request', problems: (error as BantoError).details });
-      if (code === 'TEMPLATE_UNKNOWN' || code === 'TEMPLATE_NOT_APPROVED') return send(res, 422, { error: code.toLowerCase(), message: (error as Error).message });
+      if (code === 'MAIL_INVALID') return sendJson(res, 400, { error: 'invalid_request', problems: (error as BantoError).details });
+      if (code === 'TEMPLATE_UNKNOWN' || code === 'TEMPLATE_NOT_APPROVED') return sendJson(res, 422, { error: code.toLowerCase(), message: (error as Error).message });
       throw error;
     }
   };
@@ -106,25 +103,25 @@ export function createMailApi({ db, mail, token }: MailApiDeps): Handler {
   return async (req, res, path) => {
     if (!path.startsWith('/api/')) return false;
     if (!token) {
-      send(res, 404, { error: 'api_off', message: 'the mail API is off: set BANTO_API_TOKEN' });
+      sendJson(res, 404, { error: 'api_off', message: 'the mail API is off: set BANTO_API_TOKEN' });
       return true;
     }
     if (!authorized(req, token)) {
-      send(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <BANTO_API_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+      sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <BANTO_API_TOKEN>' }, { 'www-authenticate': 'Bearer' });
       return true;
     }
     const one = /^\/api\/mail\/(\d+)$/.exec(path);
     if (req.method === 'POST' && path === '/api/mail') await post(req, res);
     else if (req.method === 'GET' && one) {
       const row = await mail.find(Number(one[1]));
-      if (row) send(res, 200, describe(row));
-      else send(res, 404, { error: 'not_found', message: `no mail ${one[1]}` });
+      if (row) sendJson(res, 200, describe(row));
+      else sendJson(res, 404, { error: 'not_found', message: `no mail ${one[1]}` });
     } else if (req.method === 'GET' && path === '/api/templates') {
       const templates = (await mail.templates()).filter((t) => t.sendable);
-      send(res, 200, {
+      sendJson(res, 200, {
         templates: templates.map(({ name, description, sendable }) => ({ name, description, version: sendable?.version, params: sendable?.params.map((p) => ({ name: p.name, sample: p.sample, description: p.description ?? null })) })),
       });
-    } else send(res, 404, { error: 'not_found' });
+    } else sendJson(res, 404, { error: 'not_found' });
     return true;
   };
 }

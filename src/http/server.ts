@@ -13,8 +13,8 @@ export interface HttpServerDeps {
   api?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>) | undefined;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }
 
 /** The one HTTP server on PORT: Slack's endpoint plus Banto's own routes. */

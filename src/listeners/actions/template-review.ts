@@ -44,7 +44,7 @@ export function createTemplateSendTestAction({ mail, locale, clock }: ListenerDe
     const profile = (await args.client.users.info({ user: args.body.user.id })).user?.profile;
     const version = await mail.templateVersion(id);
     let notice: string;
-    if (!profile?.email) notice = 'Slack did not give Banto your e-mail address (scope users:read.email).';
+    if (!profile?.email) notice = mailMessages(locale).noEmail;
     else {
       const queued = await mail.sendTest(id, args.body.user.id, profile.email);
       notice = mailMessages(locale).testQueued(queued, profile.email);

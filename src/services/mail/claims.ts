@@ -54,9 +54,8 @@ const handOverStatements = new WeakMap<SqliteConnection, ReturnType<SqliteConnec
 export interface HandOverPoint {
   /** Records the hand-over; resolves as soon as the record is on its way (see prepareHandOver). */
   mark(at: DateTime | number): Promise<void>;
-  /** Whether the record landed on the row (false: the claim was lost meanwhile). */
+  /** Whether the record landed on the row (false: the claim was lost meanwhile, or it was never made). */
   recorded(): Promise<boolean>;
-  release(): Promise<void>;
 }
 
 /**
@@ -85,7 +84,6 @@ export function prepareHandOver(db: Knex, id: number, token: string): HandOverPo
         if (!landed) throw Object.assign(new Error(`the claim on message ${id} was lost`), { code: 'MAIL_CLAIM_LOST' });
       },
       recorded: async () => landed,
-      release: async () => undefined,
     };
   }
   type Raw = { query(sql: string, values: unknown[], callback: (error: Error | null, result: { affectedRows?: number }) => void): void };
@@ -103,9 +101,6 @@ export function prepareHandOver(db: Knex, id: number, token: string): HandOverPo
       result.catch(() => undefined);
     },
     recorded: () => result ?? Promise.resolve(false),
-    release: async () => {
-      await result?.catch(() => undefined);
-    },
   };
 }
 

@@ -128,8 +128,6 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
       const wait = Math.min(settings.retry.first.toMillis() * 2 ** (attempts - 1), settings.retry.max.toMillis());
       await requeue(db, id, token, { at, retryAt: at.plus({ milliseconds: wait }), error: describe(error) });
       return 'retrying';
-    } finally {
-      await point.release();
     }
   }
 
