@@ -21,7 +21,7 @@ const connections = 5;
 const params = { name: '佐藤 花子', plan: 'basic', amount: '¥980', due_date: '2026年12月1日(火)', when: '本日' };
 const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
 
-export async function startSink(): Promise<{ child: ChildProcess; url: string }> {
+async function startSink(): Promise<{ child: ChildProcess; url: string }> {
   const command = [...pin, process.execPath, '--import', 'tsx', join(root, 'bench/servers/smtp-sink.ts')];
   const child = spawn(command[0]!, command.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const port = await new Promise<string>((ready, fail) => {
@@ -41,7 +41,7 @@ const acceptedBy = (child: ChildProcess) =>
   });
 
 /** The baseline: nodemailer's pool, the same connections, the same rendered message and headers, in a plain loop. */
-export async function bareLoop(url: string, rendered: { subject: string; text: string; html: string }): Promise<number> {
+async function bareLoop(url: string, rendered: { subject: string; text: string; html: string }): Promise<number> {
   const transport = nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxMessages: Infinity });
   const started = performance.now();
   await Promise.all(
@@ -61,7 +61,7 @@ export async function bareLoop(url: string, rendered: { subject: string; text: s
 }
 
 /** The outbox: 10,000 queued rows, claimed, rendered, handed over, sent and marked by the sender. */
-export async function throughOutbox(url: string, databaseUrl: string): Promise<{ queueMs: number; sendMs: number }> {
+async function throughOutbox(url: string, databaseUrl: string): Promise<{ queueMs: number; sendMs: number }> {
   const db = openDatabase(databaseUrl);
   await migrateLatest(db);
   const base = loadConfig({ env: { BANTO_CONFIG: join(root, 'config/banto.yml'), DATABASE_URL: databaseUrl, SMTP_URL: url, LOG_LEVEL: 'silent' }, cwd: root });
@@ -76,16 +76,13 @@ export async function throughOutbox(url: string, databaseUrl: string): Promise<{
   await enqueuePrepared(db, rows);
   const queueMs = performance.now() - queueStarted;
   const started = performance.now();
-  const counts = await (hooks.aroundSend ? hooks.aroundSend(() => mail.sender.drain()) : mail.sender.drain());
+  const counts = await mail.sender.drain();
   const sendMs = performance.now() - started;
   if (counts.sent !== messages) throw new Error(`the outbox sent ${counts.sent} of ${messages}`);
   await mail.sender.stop();
   await db.destroy();
   return { queueMs, sendMs };
 }
-
-/** For profiling the send phase alone (var/tmp scripts). */
-export const hooks: { aroundSend?: <T>(run: () => Promise<T>) => Promise<T> } = {};
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const rate = (ms: number) => Math.round((messages / ms) * 1000);

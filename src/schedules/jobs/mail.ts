@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { Duration } from 'luxon';
 import type { Clock } from '../../clock.js';
 import type { BillingSchema, MailSettings } from '../../config.js';
-import { toDbTime, fromDbTime } from '../../db/time.js';
 import type { Alerts } from '../../services/alerts/alerts.js';
+import { lastSucceededSlotBefore } from '../../services/jobs/job-runs.js';
 import { queueArticleDigest } from '../../services/mail/digest.js';
 import { queuePaymentReminders } from '../../services/mail/reminders.js';
 import { judgeMailHealth, readMailStatus } from '../../services/mail/status.js';
@@ -52,8 +52,7 @@ export function createMailJobs({ db, clock, alerts, locale, settings, schema, pa
       retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },
       catchUp: { policy: 'latest' },
       async run({ slot }) {
-        const last = await db('banto_job_runs').where({ job: 'mail-article-digest', status: 'succeeded' }).andWhere('slot', '<', toDbTime(slot)).max({ slot: 'slot' }).first();
-        const since = (last?.slot ? fromDbTime(last.slot as string) : slot.minus({ days: 1 })).setZone(clock.zone);
+        const since = ((await lastSucceededSlotBefore(db, 'mail-article-digest', slot)) ?? slot.minus({ days: 1 })).setZone(clock.zone);
         const { articles, queued } = await queueArticleDigest({ db, since, until: slot, upgradeUrl: settings.upgradeUrl, now: clock.now() });
         if (queued > 0) wakeSender();
         return `${articles} articles since ${since.setZone(clock.zone).toFormat('yyyy-MM-dd HH:mm')}: ${queued} digests queued`;

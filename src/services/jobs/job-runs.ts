@@ -131,6 +131,12 @@ export async function lastScheduledSlot(db: Knex, job: string): Promise<DateTime
   return row?.slot ? fromDbTime(row.slot as string) : undefined;
 }
 
+/** The slot of the job's newest successful run before `before` (a digest's "since the last one"). */
+export async function lastSucceededSlotBefore(db: Knex, job: string, before: DateTime): Promise<DateTime | undefined> {
+  const row = await db(table).where({ job, status: 'succeeded' }).andWhere('slot', '<', toDbTime(before)).max({ slot: 'slot' }).first();
+  return row?.slot ? fromDbTime(row.slot as string) : undefined;
+}
+
 export async function lastSuccessAt(db: Knex, job: string): Promise<DateTime | undefined> {
   const row = await db(table).where({ job, status: 'succeeded' }).max({ at: 'finished_at' }).first();
   return row?.at ? fromDbTime(row.at as string) : undefined;

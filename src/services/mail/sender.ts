@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { Duration, type DateTime } from 'luxon';
+import type { DateTime, Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { BantoEnv } from '../../config.js';
@@ -207,4 +207,3 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
   };
 }
 
-export const defaultSenderTimings = { lease: Duration.fromObject({ seconds: 60 }), poll: Duration.fromObject({ seconds: 1 }) };
