@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -30,6 +30,8 @@ export interface SinkOptions {
   port?: number;
   /** Answers RCPT TO for an address: undefined to accept, or an SMTP error. */
   refuseRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /** Called with the count once a message is accepted; true drops the connection instead of answering 250. */
+  dropAfterAccepting?: (count: number) => boolean;
 }
 
 /**
@@ -37,8 +39,9 @@ export interface SinkOptions {
  * Parsing waits until a test asks, so the server reads as promptly as a real
  * MTA would while a sender is pushing mail at it.
  */
-export async function startSmtpSink({ port = 0, refuseRecipient }: SinkOptions = {}): Promise<SmtpSink> {
+export async function startSmtpSink({ port = 0, refuseRecipient, dropAfterAccepting }: SinkOptions = {}): Promise<SmtpSink> {
   let accepted: { raw: Buffer; envelopeTo: string[] }[] = [];
+  const sockets = new Map<number | undefined, Socket>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -54,10 +57,12 @@ export async function startSmtpSink({ port = 0, refuseRecipient }: SinkOptions =
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         accepted.push({ raw: Buffer.concat(chunks), envelopeTo });
+        if (dropAfterAccepting?.(accepted.length)) return sockets.get(session.remotePort)?.destroy();
         callback(null, `OK: queued as SINK${accepted.length}`);
       });
     },
   });
+  server.server.on('connection', (socket: Socket) => sockets.set(socket.remotePort, socket));
   // A sender killed mid-transaction resets its connections; that is the point of some tests, not a failure.
   server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {

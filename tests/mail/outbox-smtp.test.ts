@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds } from '../helpers/databases.js';
-import { createMailFixture, reminderParams } from '../helpers/mail.js';
+import { createMailFixture, reminderParams, type MailFixture } from '../helpers/mail.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
 for (const kind of databaseKinds) {
@@ -96,6 +96,55 @@ for (const kind of databaseKinds) {
         assert.equal(sink.count(), 0);
       } finally {
         await f.close();
+      }
+    });
+
+    it('does not hand over a message whose claim is about to run out; the next drain sends it once', async () => {
+      const held: { fixture?: MailFixture; stalled: boolean } = { stalled: false };
+      // At the first RCPT TO, 1.5 s of the 2 s claim pass: less than a third of it is left when the final dot is due.
+      const slow = await startSmtpSink({
+        refuseRecipient: () => {
+          if (!held.stalled) held.fixture?.clock.set(held.fixture.clock.now().plus({ milliseconds: 1500 }));
+          held.stalled = true;
+          return undefined;
+        },
+      });
+      const f = (held.fixture = await createMailFixture(kind, { env: { SMTP_URL: slow.url } }));
+      try {
+        const queued = await f.mail.enqueue({ template: 'payment-reminder', to: 'a@example.jp', params: reminderParams, dedupeKey: 'late' });
+        assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 1 });
+        const waiting = await f.mail.find(queued.id);
+        assert.equal(waiting?.state, 'queued');
+        assert.match(waiting?.lastError ?? '', /about to run out/);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(slow.count(), 0, 'the server must not have accepted a message that was not handed over');
+        f.clock.set(f.clock.now().plus({ seconds: 61 }));
+        assert.deepEqual(await f.mail.sender.drain(), { sent: 1, failed: 0, retrying: 0 });
+        await slow.waitForCount(1);
+        assert.deepEqual(slow.outboxIds(), [String(queued.id)]);
+      } finally {
+        await f.close();
+        await slow.close();
+      }
+    });
+
+    it('takes a message as sent when the connection breaks after its final dot, and never sends it again', async () => {
+      // The second message is accepted, then the server hangs up instead of answering 250.
+      const breaking = await startSmtpSink({ dropAfterAccepting: (count) => count === 2 });
+      const f = await createMailFixture(kind, { env: { SMTP_URL: breaking.url }, mail: { connections: 1 } });
+      try {
+        const first = await f.mail.enqueue({ template: 'payment-reminder', to: 'a@example.jp', params: reminderParams, dedupeKey: 'one' });
+        const second = await f.mail.enqueue({ template: 'payment-reminder', to: 'b@example.jp', params: reminderParams, dedupeKey: 'two' });
+        assert.deepEqual(await f.mail.sender.drain(), { sent: 2, failed: 0, retrying: 0 });
+        await new Promise((r) => setTimeout(r, 300));
+        assert.deepEqual(breaking.outboxIds(), [String(first.id), String(second.id)]);
+        const unconfirmed = await f.mail.find(second.id);
+        assert.equal(unconfirmed?.state, 'sent');
+        assert.match(unconfirmed?.lastError ?? '', /unconfirmed/);
+        assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 0 });
+      } finally {
+        await f.close();
+        await breaking.close();
       }
     });
 

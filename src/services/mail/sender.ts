@@ -8,7 +8,7 @@ import { claimDue, markFailed, markSent, prepareHandOver, reconcileExpired, rene
 import type { OutboxRow } from './outbox.js';
 import { renderMail, type Params } from './render.js';
 import { findVersionByNumber, type TemplateVersion } from './templates.js';
-import type { MailTransport } from './transport.js';
+import type { HandOver, MailTransport } from './transport.js';
 
 export interface SenderSettings {
   env: BantoEnv;
@@ -101,11 +101,17 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     if (rewritten) headers['X-Banto-Original-To'] = row.to_address;
     let handedOver = false;
     const point = prepareHandOver(db, id, token);
-    const handOver = async () => {
-      // A claim close to running out may be reconciled by another sender meanwhile: better not to start.
-      if ((claims.get(token)?.until.toMillis() ?? 0) - clock.nowMs() < settings.lease.toMillis() / 3) throw Object.assign(new Error(`the claim on message ${id} is about to run out`), { code: 'MAIL_CLAIM_EXPIRING' });
-      await point.mark(clock.nowMs());
-      handedOver = true;
+    const handOver: HandOver = {
+      async prepare() {
+        // A claim close to running out may be reconciled by another sender meanwhile: better not to start.
+        if ((claims.get(token)?.until.toMillis() ?? 0) - clock.nowMs() < settings.lease.toMillis() / 3) throw Object.assign(new Error(`the claim on message ${id} is about to run out`), { code: 'MAIL_CLAIM_EXPIRING' });
+        await point.prepare();
+      },
+      commit() {
+        point.commit(clock.nowMs());
+        handedOver = true;
+      },
+      abandon: () => point.abandon(),
     };
     try {
       const receipt = await transport.deliver({ from: settings.from, to, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId: `<banto.${id}@${domain}>`, headers }, handOver);

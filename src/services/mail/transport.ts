@@ -1,4 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
@@ -19,16 +20,22 @@ export interface DeliveryReceipt {
   providerMessageId: string | null;
 }
 
+/** The sender's side of the point of no return (see prepareHandOver). */
+export interface HandOver {
+  /** Everything that may wait: checks and a ready connection. If it throws, nothing is committed. */
+  prepare(): Promise<void>;
+  /** The record, synchronous; the transport commits the message right after it. If it throws, nothing is committed. */
+  commit(): void;
+  /** The message stopped between prepare and commit. */
+  abandon(): void;
+}
+
 export interface MailTransport {
   readonly kind: 'smtp' | 'files';
   /** How many messages may be in flight at once. */
   readonly concurrency: number;
-  /**
-   * Sends one message. `handOver` is awaited at the last moment before the
-   * message is committed (SMTP: before the final dot; files: before the
-   * rename); if it throws, nothing is committed.
-   */
-  deliver(mail: OutgoingMail, handOver: () => Promise<void>): Promise<DeliveryReceipt>;
+  /** Sends one message, handing it over at the last moment before it is committed (SMTP: the final dot; files: the rename). */
+  deliver(mail: OutgoingMail, handOver: HandOver): Promise<DeliveryReceipt>;
   close(): Promise<void>;
 }
 
@@ -42,35 +49,59 @@ export interface SmtpOptions {
 const handOverKey = 'bantoHandOver';
 
 /**
- * The message's bytes, held back at the end until `handOver` resolves: the SMTP
- * client writes the final dot only after that. Nothing is read from the source
- * before the client asks (after the server's 354), so the hand-over cannot
- * happen early.
+ * The message as nodemailer's SMTP connection sees it. Once the server has
+ * said 354 to DATA, the connection pipes it into its data stream (which
+ * escapes dots and ends with the final dot). The bytes flow at once; the end
+ * is held back until the hand-over is prepared, then the record is written
+ * and the data stream ended in one synchronous step, so the final dot reaches
+ * the socket right after the record, with no turn of the event loop between.
  */
-class HeldBackEnd extends Readable {
+class HandedOverMessage extends Readable {
   private started = false;
+  private destination: NodeJS.WritableStream | undefined;
 
   constructor(
     private readonly source: Readable,
-    private readonly handOver: () => Promise<void>,
+    private readonly handOver: HandOver,
   ) {
     super();
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T): T {
+    this.destination = destination;
+    return super.pipe(destination, { end: false });
   }
 
   override _read(): void {
     if (this.started) return;
     this.started = true;
-    // Transactional mail is small: one buffer, one write to the socket, then the hand-over, then the dot.
+    // Transactional mail is small: one buffer, one write.
     const chunks: Buffer[] = [];
     this.source.on('data', (chunk: Buffer) => chunks.push(chunk));
     this.source.once('error', (error) => this.destroy(error));
     this.source.once('end', () => {
       this.push(Buffer.concat(chunks));
-      this.handOver().then(
-        () => this.push(null),
+      this.handOver.prepare().then(
+        () => this.commitAndEnd(),
         (error: unknown) => this.destroy(error as Error),
       );
     });
+  }
+
+  private commitAndEnd(): void {
+    if (this.destroyed) return this.handOver.abandon();
+    try {
+      this.handOver.commit();
+    } catch (error) {
+      this.destroy(error as Error);
+      return;
+    }
+    this.push(null);
+    const destination = this.destination;
+    if (!destination) return;
+    // The bytes were written to the data stream when pushed; should they still wait here, the end follows them.
+    if (this.readableLength === 0) destination.end();
+    else this.once('end', () => destination.end());
   }
 }
 
@@ -86,13 +117,13 @@ export function createSmtpTransport({ url, connections, ratePerSecond }: SmtpOpt
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  // The pool asks for the message stream only once the server has said 354 to DATA.
+  // The pool pipes the message stream only once the server has said 354 to DATA.
   transporter.use('stream', (mail, done) => {
-    const handOver = (mail.data as Record<string, unknown>)[handOverKey] as (() => Promise<void>) | undefined;
+    const handOver = (mail.data as Record<string, unknown>)[handOverKey] as HandOver | undefined;
     const message = mail.message as unknown as { createReadStream(): Readable };
     if (handOver) {
       const create = message.createReadStream.bind(message);
-      message.createReadStream = () => new HeldBackEnd(create(), handOver);
+      message.createReadStream = () => new HandedOverMessage(create(), handOver);
     }
     done();
   });
@@ -124,8 +155,14 @@ export function createFileTransport(dir: string): MailTransport {
       const file = `${mail.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`;
       const partial = join(dir, '.partial', file);
       await writeFile(partial, info.message as Buffer);
-      await handOver();
-      await rename(partial, join(dir, file));
+      await handOver.prepare();
+      try {
+        handOver.commit();
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+      renameSync(partial, join(dir, file));
       return { response: `written ${file}`, providerMessageId: file };
     },
     async close() {
