@@ -47,7 +47,8 @@ for (const kind of databaseKinds) {
     it('queues with 202, answers a repeated dedupeKey with the same id, and the mail arrives once', async () => {
       const first = await call('POST', '/api/mail', { template: 'account-notice', to: 'taro@example.jp', params, dedupeKey: 'password-changed:77' });
       assert.equal(first.status, 202);
-      assert.equal(first.body.state, 'queued');
+      // The sender is woken as the row is queued, so by the time the answer is written it may already have taken it.
+      assert.ok(['queued', 'sending', 'sent'].includes(String(first.body.state)), String(first.body.state));
       const again = await call('POST', '/api/mail', { template: 'account-notice', to: 'taro@example.jp', params, dedupeKey: 'password-changed:77' });
       assert.equal(again.status, 202);
       assert.equal(again.body.id, first.body.id);
