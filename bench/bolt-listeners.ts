@@ -1,7 +1,7 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { pino } from 'pino';
 import { createAuditLog } from '../src/services/audit/audit-log.js';
-import { createListenerRouter } from '../src/listeners/router.js';
+import { command } from '../src/listeners/define.js';
 import { createAuthorizeAndAudit } from '../src/listeners/middleware/authorize-and-audit.js';
 import { createSystemClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/connect.js';
@@ -36,11 +36,12 @@ export async function benchBoltListeners(): Promise<string> {
     for (let i = 0; i < handlers; i++) bolt.command(i === 0 ? '/banto' : `/other${i}`, async ({ ack }) => ack());
 
     const routed = newApp();
-    const router = createListenerRouter();
-    for (let i = 0; i < handlers; i++) router.command(i === 0 ? '/banto' : `/other${i}`, async ({ ack }) => ack());
+    const entries = Array.from({ length: handlers }, (_, i) =>
+      command({ key: i === 0 ? '/banto help' : `/other${i}`, roles: 'anyone', help: '/banto help', answers: 'ack', create: () => async ({ ack }) => ack() }),
+    );
     const audit = createAuditLog({ db, logger });
     routed.use(
-      createAuthorizeAndAudit({ router, audit, logger, locale: 'ja', clock: createSystemClock('Asia/Tokyo'), roles: { rolesOf: async () => new Set() } }),
+      createAuthorizeAndAudit({ entries, handlerDeps: {} as never, audit, logger, locale: 'ja', clock: createSystemClock('Asia/Tokyo'), roles: { rolesOf: async () => new Set() } }),
     );
     const boltUs = await cpuPerEvent(bolt);
     const routedUs = await cpuPerEvent(routed);

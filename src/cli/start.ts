@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startBanto } from '../app.js';
 import { loadConfig } from '../config.js';
 import { BantoError } from '../errors.js';
+import { slashCommands } from '../listeners/registry.js';
 import { startConsole } from '../local/console.js';
 
 async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promise<void> {
@@ -24,7 +25,7 @@ async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promis
 
   const interactive = withConsole === true || (withConsole === 'if-tty' && process.stdin.isTTY === true);
   if (banto.emulator && interactive) {
-    const session = startConsole({ emulator: banto.emulator, input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
+    const session = startConsole({ emulator: banto.emulator, input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true, commands: slashCommands() });
     await session.closed;
     stop();
   }

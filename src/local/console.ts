@@ -10,6 +10,8 @@ export interface ConsoleOptions {
   terminal?: boolean;
   userId?: string;
   channelId?: string;
+  /** The slash commands Banto knows (from the registry), for `help` and tab completion. */
+  commands?: readonly { command: string; usageHint: string | undefined }[];
 }
 
 export interface LocalConsole {
@@ -23,7 +25,9 @@ interface PressableButton extends TextButton {
   viewId?: string | undefined;
 }
 
-const usage = `Type a slash command as in Slack (/banto help, /payments today), or:
+const usage = (commands: ConsoleOptions['commands'] = []) => `${
+  commands.length > 0 ? `Slash commands (as in Slack; Tab completes):\n${commands.map((c) => `  ${c.command}${c.usageHint ? ` ${c.usageHint}` : ''}`).join('\n')}\n` : ''
+}Type a slash command as in Slack (/banto help, /payments today), or:
   users | channels           who and where you can be
   as <user id or name>       act as another person
   in <channel id or #name>   type in another channel
@@ -36,9 +40,11 @@ const usage = `Type a slash command as in Slack (/banto help, /payments today), 
  * slash commands, reads Banto's answers as text and presses buttons by number.
  * Everything goes through the emulator, so it is exactly what Slack would see.
  */
-export function startConsole({ emulator, input, output, terminal = false, userId, channelId }: ConsoleOptions): LocalConsole {
+export function startConsole({ emulator, input, output, terminal = false, userId, channelId, commands = [] }: ConsoleOptions): LocalConsole {
   const ws = emulator.workspace;
-  const rl = createInterface({ input, output, terminal });
+  const names = commands.map((c) => c.command);
+  const complete = (line: string): [string[], string] => [names.filter((n) => n.startsWith(line)), line];
+  const rl = createInterface({ input, output, terminal, completer: complete });
   const state = { userId: userId ?? ws.users[0]?.id ?? '', channelId: channelId ?? ws.channels[0]?.id ?? '' };
   let buttons: PressableButton[] = [];
   let openView: { id: string; title: string; inputs: TextInput[] } | undefined;
@@ -119,7 +125,7 @@ export function startConsole({ emulator, input, output, terminal = false, userId
     const [word = '', ...rest] = line.trim().split(/\s+/);
     const arg = rest.join(' ');
     if (word === '') return;
-    if (word === 'help') return say(usage);
+    if (word === 'help') return say(usage(commands));
     if (word === 'users') return say(ws.users.map((u) => `${u.id === state.userId ? '*' : ' '} ${u.id}  ${u.name}  ${u.realName}  ${u.title}`).join('\n'));
     if (word === 'channels') return say(ws.channels.map((c) => `${c.id === state.channelId ? '*' : ' '} ${c.id}  #${c.name}  ${c.isPrivate ? 'private' : 'public'}`).join('\n'));
     if (word === 'as') return choose(arg, 'user');
@@ -150,7 +156,7 @@ export function startConsole({ emulator, input, output, terminal = false, userId
       .then(() => rl.prompt());
   });
 
-  say(`Banto local console. You are ${userLabel(state.userId)} in ${channelLabel(state.channelId)}.\n${usage}`);
+  say(`Banto local console. You are ${userLabel(state.userId)} in ${channelLabel(state.channelId)}.\n${usage(commands)}`);
   prompt();
   rl.prompt();
   return { closed, close: () => rl.close() };

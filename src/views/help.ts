@@ -1,12 +1,11 @@
-import type { Locale } from './messages.js';
-import { messagesFor } from './messages.js';
+import { messagesFor, type HelpKey, type Locale } from './messages.js';
 import { headerBlock, sectionBlock, type MessageView } from './message.js';
 
-export function renderHelp(commands: string[], locale: Locale): MessageView {
+export function renderHelp(commands: readonly { command: string; help: HelpKey }[], locale: Locale): MessageView {
   const m = messagesFor(locale);
   if (commands.length === 0) return { text: m.helpNone, blocks: [headerBlock(m.helpTitle), sectionBlock(m.helpNone)] };
-  const lines = commands.map((c) => `• \`${c}\` — ${m.commandDescriptions[c] ?? ''}`);
-  return { text: `${m.helpTitle}: ${commands.join(', ')}`, blocks: [headerBlock(m.helpTitle), sectionBlock(lines.join('\n'))] };
+  const lines = commands.map((c) => `• \`${c.command}\` — ${m.commandDescriptions[c.help]}`);
+  return { text: `${m.helpTitle}: ${commands.map((c) => c.command).join(', ')}`, blocks: [headerBlock(m.helpTitle), sectionBlock(lines.join('\n'))] };
 }
 
 export function renderMentionReply(locale: Locale): MessageView {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
+import { slashCommands } from '../../src/listeners/registry.js';
 import { startConsole, type LocalConsole } from '../../src/local/console.js';
 import { approveAllDrafts } from '../../src/services/mail/templates.js';
 import { startTestBanto, type TestBanto } from '../helpers/banto.js';
@@ -28,12 +29,18 @@ describe('local console', () => {
 
   before(async () => {
     t = await startTestBanto('sqlite', { users: 50 });
-    session = startConsole({ emulator: t.banto.emulator!, input, output, userId: 'U01EXEC', channelId: 'C0BILLING' });
+    session = startConsole({ emulator: t.banto.emulator!, input, output, userId: 'U01EXEC', channelId: 'C0BILLING', commands: slashCommands() });
   });
   after(async () => {
     session.close();
     await session.closed;
     await t.close();
+  });
+
+  it("lists the registry's slash commands with their usage under help", async () => {
+    const shown = await type('help', /quit/);
+    assert.match(shown, /\/payments \[today\|yesterday\|YYYY-MM-DD/);
+    assert.match(shown, /\/banto help \| templates \| mail-status/);
   });
 
   it('shows the answer to a slash command as text', async () => {

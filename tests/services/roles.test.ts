@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { commandsAllowedFor, decide } from '../../src/services/access/permissions.js';
 import { createRoleResolver } from '../../src/services/access/roles.js';
 
 const roles = {
@@ -53,17 +52,5 @@ describe('role resolution', () => {
   it('grants nothing through a group that cannot be read', async () => {
     const { resolver } = setup({ S0ONCALL: ['U04ENG'] });
     assert.deepEqual([...(await resolver.rolesOf('U02ACCT'))], []);
-  });
-});
-
-describe('permission table', () => {
-  it('refuses what it does not list, and names the roles for what it does', () => {
-    assert.deepEqual(decide('command', '/payments', new Set(['clerk'])), { allowed: false, requiredRoles: ['exec', 'accounting'], reason: 'missing-role' });
-    assert.equal(decide('command', '/payments', new Set(['accounting'])).allowed, true);
-    assert.equal(decide('command', '/banto help', new Set()).allowed, true);
-    assert.deepEqual(decide('action', 'unknown_button', new Set(['exec'])), { allowed: false, requiredRoles: [], reason: 'unknown-request' });
-    assert.deepEqual(commandsAllowedFor(new Set(['clerk'])), ['/banto help', '/banto mail-status', '/resend-mail']);
-    assert.deepEqual(commandsAllowedFor(new Set(['exec'])), ['/banto help', '/payments', '/banto templates', '/banto mail-status']);
-    assert.equal(decide('action', 'template_approve', new Set(['engineer'])).allowed, false, 'only executives approve what customers read');
   });
 });

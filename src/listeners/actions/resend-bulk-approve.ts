@@ -1,15 +1,11 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { errorCode } from '../../errors.js';
 import { mailMessages } from '../../views/mail-messages.js';
-import type { BantoContext } from '../middleware/authorize-and-audit.js';
-import type { ListenerDeps } from '../deps.js';
+import type { Handler, HandlerDeps } from '../define.js';
 
 /** The second person's "Approve and resend" on a bulk resend request; the requester's own press is refused. */
-export function createBulkResendApproveAction({ mail, locale }: ListenerDeps) {
+export function createBulkResendApproveAction({ mail, locale }: HandlerDeps): Handler<'action', 'later'> {
   const m = mailMessages(locale);
-  return async ({ ack, action, body, respond, context }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    await ack();
-    const audit = context as typeof context & BantoContext;
+  return async ({ action, body, respond, context: audit }) => {
     const id = Number(action.type === 'button' ? action.value : NaN);
     try {
       const done = await mail.approveBulkResend(id, body.user.id);

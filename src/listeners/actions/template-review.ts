@@ -1,27 +1,23 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { mailMessages } from '../../views/mail-messages.js';
 import { renderNotice, renderTemplateReview } from '../../views/mail.js';
-import type { BantoContext } from '../middleware/authorize-and-audit.js';
-import type { ListenerDeps } from '../deps.js';
+import type { Handler, HandlerArgs, HandlerDeps } from '../define.js';
 
-type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type Args = HandlerArgs<'action', 'later'>;
 const idOf = (args: Args) => Number(args.action.type === 'button' ? args.action.value : NaN);
 
 /** "Review" on `/banto templates`: the modal with the rendered preview and Approve / Reject / Send me a test. */
-export function createTemplateReviewAction({ mail, locale, clock }: ListenerDeps) {
-  return async (args: Args) => {
-    await args.ack();
+export function createTemplateReviewAction({ mail, locale, clock }: HandlerDeps): Handler<'action', 'later'> {
+  return async (args) => {
     const version = await mail.templateVersion(idOf(args));
-    (args.context as typeof args.context & BantoContext).auditResult = version ? `${version.name} v${version.version}` : 'not found';
+    args.context.auditResult = version ? `${version.name} v${version.version}` : 'not found';
     await args.client.views.open({ trigger_id: args.body.trigger_id, view: version ? renderTemplateReview(version, locale, clock.zone) : renderNotice('Banto', 'not found') });
   };
 }
 
 /** Approve or Reject in the review modal: the decision is stored with who and when, and the modal shows it. */
-export function createTemplateDecisionAction({ mail, locale, clock }: ListenerDeps, decision: 'approve' | 'reject') {
-  return async (args: Args) => {
-    await args.ack();
-    const audit = args.context as typeof args.context & BantoContext;
+export function createTemplateDecisionAction({ mail, locale, clock }: HandlerDeps, decision: 'approve' | 'reject'): Handler<'action', 'later'> {
+  return async (args) => {
+    const audit = args.context;
     const id = idOf(args);
     let notice: string | undefined;
     try {
@@ -37,9 +33,8 @@ export function createTemplateDecisionAction({ mail, locale, clock }: ListenerDe
 }
 
 /** "Send me a test": the version rendered with its samples, to the executive's own address (the test address outside production). */
-export function createTemplateSendTestAction({ mail, locale, clock }: ListenerDeps) {
-  return async (args: Args) => {
-    await args.ack();
+export function createTemplateSendTestAction({ mail, locale, clock }: HandlerDeps): Handler<'action', 'later'> {
+  return async (args) => {
     const id = idOf(args);
     const profile = (await args.client.users.info({ user: args.body.user.id })).user?.profile;
     const version = await mail.templateVersion(id);
@@ -49,7 +44,7 @@ export function createTemplateSendTestAction({ mail, locale, clock }: ListenerDe
       const queued = await mail.sendTest(id, args.body.user.id, profile.email);
       notice = mailMessages(locale).testQueued(queued, profile.email);
     }
-    (args.context as typeof args.context & BantoContext).auditResult = notice.slice(0, 120);
+    args.context.auditResult = notice.slice(0, 120);
     if (version && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(version, locale, clock.zone, notice) });
   };
 }

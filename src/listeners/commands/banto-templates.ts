@@ -1,11 +1,9 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { renderTemplateList } from '../../views/mail.js';
-import type { ListenerDeps } from '../deps.js';
+import type { Handler, HandlerDeps } from '../define.js';
 
 /** `/banto templates`: every template with its newest version's state; drafts carry a "Review" button for executives. */
-export function createTemplatesCommand({ mail, locale }: ListenerDeps) {
-  return async ({ ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    await ack();
+export function createTemplatesCommand({ mail, locale }: HandlerDeps): Handler<'command', 'later'> {
+  return async ({ respond }) => {
     await respond({ response_type: 'ephemeral', ...renderTemplateList(await mail.templates(), locale) });
   };
 }

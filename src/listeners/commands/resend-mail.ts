@@ -1,8 +1,6 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { mailMessages } from '../../views/mail-messages.js';
 import { renderBulkRequest, renderResendFind, renderResendPick } from '../../views/mail.js';
-import type { BantoContext } from '../middleware/authorize-and-audit.js';
-import type { ListenerDeps } from '../deps.js';
+import type { Handler, HandlerDeps } from '../define.js';
 
 /**
  * `/resend-mail [email or user id]` opens the resend modal, at the customer's
@@ -10,11 +8,9 @@ import type { ListenerDeps } from '../deps.js';
  * every mail that failed in the period: a message with an approval button that
  * only a second person may press.
  */
-export function createResendMailCommand({ mail, payments, clock, locale }: ListenerDeps) {
+export function createResendMailCommand({ mail, payments, clock, locale }: HandlerDeps): Handler<'command', 'later'> {
   const m = mailMessages(locale);
-  return async ({ ack, command, client, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    await ack();
-    const audit = context as typeof context & BantoContext;
+  return async ({ command, client, respond, context: audit }) => {
     const text = command.text.trim();
     const bulk = /^failed(?:\s+(.*))?$/i.exec(text);
     if (bulk) {

@@ -1,37 +1,30 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import type { RoleName } from '../../config.js';
 import { errorCode } from '../../errors.js';
-import { decide, type Decision } from '../../services/access/permissions.js';
 import type { RoleResolver } from '../../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../../services/audit/audit-log.js';
 import { noticeModal } from '../../views/message.js';
 import { messagesFor, type Locale } from '../../views/messages.js';
 import { renderRefusal } from '../../views/refusal.js';
-import type { ListenerRouter } from '../router.js';
+import type { BantoContext, HandlerDeps, RegistryEntry } from '../define.js';
+import { decide, findEntry, type Decision } from '../registry.js';
 import { describeRequest, type RequestDescription } from './describe-request.js';
 
 export interface AuthorizeAndAuditDeps {
-  router: ListenerRouter;
+  entries: readonly RegistryEntry[];
+  handlerDeps: HandlerDeps;
   roles: RoleResolver;
   audit: AuditLog;
   clock: Clock;
   locale: Locale;
   logger: Logger;
-  onFinished?: (kind: string, outcome: AuditOutcome, latencyMs: number) => void;
-}
-
-/** What listeners find in `context`, set by this middleware. */
-export interface BantoContext {
-  roles: Set<RoleName>;
-  /** A listener may set a short result for the audit row (default "ok"). */
-  auditResult?: string;
-  receivedAt?: number;
+  onFinished?: ((kind: string, outcome: AuditOutcome, latencyMs: number) => void) | undefined;
 }
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
 type LooseAck = (response?: unknown) => Promise<void>;
+type Run = (args: Args) => Promise<void>;
 
 function ackOf(args: Args): LooseAck | undefined {
   return 'ack' in args && typeof args.ack === 'function' ? (args.ack as LooseAck) : undefined;
@@ -60,14 +53,40 @@ async function refuse(args: Args, request: RequestDescription, decision: Decisio
   }
 }
 
+/** A handler that failed: the person hears it in the place still open to it (the ack if unused, else the response URL). */
+async function reportFailure(args: Args, request: RequestDescription, acked: boolean, text: string): Promise<void> {
+  const ack = ackOf(args);
+  if (!acked && ack) {
+    if (request.kind === 'command') return ack({ response_type: 'ephemeral', text });
+    if (request.kind === 'view') return ack({ response_action: 'update', view: noticeModal('Banto', text) });
+    await ack();
+  }
+  await respondOf(args)?.({ response_type: 'ephemeral', replace_original: false, text });
+}
+
+/** Each entry's handler, built once, under `kind key`. */
+function buildHandlers(entries: readonly RegistryEntry[], deps: HandlerDeps): Map<string, Run> {
+  const handlers = new Map<string, Run>();
+  for (const entry of entries) {
+    const id = `${entry.kind} ${entry.key}`;
+    if (handlers.has(id)) throw new Error(`the registry declares ${id} twice`);
+    // The one place where Bolt's loose argument union meets the handler's typed one; the kind was matched by describeRequest.
+    handlers.set(id, entry.create(deps) as Run);
+  }
+  return handlers;
+}
+
 /**
  * The gate every command, button and modal submission passes: resolve the
- * caller's roles, check the permission table, refuse (and run nothing) or run
- * the handler the router names, and in both cases leave an audit row. Events
- * are not requests of a person and go on to Bolt's listeners.
+ * caller's roles, find the registry entry, refuse (and run nothing) or run its
+ * handler, and in both cases leave an audit row. Bolt runs every registered
+ * listener's middleware for every request, so handlers are looked up here
+ * instead (docs/benchmarks.md); events are not a person's requests and go on
+ * to Bolt's listeners.
  */
 export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware<AnyMiddlewareArgs> & { drain(): Promise<void> } {
-  const { router, roles, audit, clock, locale, logger, onFinished } = deps;
+  const { entries, roles, audit, clock, locale, logger, onFinished } = deps;
+  const handlers = buildHandlers(entries, deps.handlerDeps);
   // Handlers go on after Slack has its ack: stop() waits for them before closing the audit trail.
   const inFlight = new Set<Promise<void>>();
   const gate = async (args: Args) => {
@@ -82,22 +101,30 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
     };
 
     context.roles = await roles.rolesOf(request.userId);
-    const handler = router.find(request.kind, request.name);
-    const decision: Decision = handler ? decide(request.kind, request.key, context.roles) : { allowed: false, requiredRoles: [], reason: 'unknown-request' };
-    if (!handler || !decision.allowed) {
+    const entry = findEntry(request.kind, request.key, entries);
+    const decision = decide(entry, context.roles);
+    const handler = entry && handlers.get(`${entry.kind} ${entry.key}`);
+    if (!entry || !handler || !decision.allowed) {
       await refuse(args, request, decision, locale);
       finish('refused', undefined, decision.reason === 'missing-role' ? `requires ${decision.requiredRoles.join(' or ')}` : 'unknown request');
       return;
     }
+    let acked = false;
+    const ack = ackOf(args);
+    if (entry.answers === 'later') {
+      acked = true;
+      await ack?.();
+    }
+    const wrapped = ack && entry.answers === 'ack' ? { ...args, ack: (response?: unknown) => ((acked = true), ack(response)) } : args;
     try {
-      await (handler as (a: Args) => Promise<void>)(args);
+      await handler(wrapped as Args);
       finish('allowed', context.auditResult ?? 'ok');
     } catch (error) {
       const code = errorCode(error);
       logger.error({ err: error, request: request.key, user: request.userId }, 'listener failed');
       finish('error', code);
       // The person hears that it failed; the error stops here instead of becoming a Slack timeout.
-      await respondOf(args)?.({ response_type: 'ephemeral', replace_original: false, text: messagesFor(locale).somethingWentWrong(code) }).catch(() => undefined);
+      await reportFailure(args, request, acked, messagesFor(locale).somethingWentWrong(code)).catch(() => undefined);
     }
   };
   const middleware = (args: Args) => {

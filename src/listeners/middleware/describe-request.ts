@@ -1,4 +1,4 @@
-import type { RequestKind } from '../../services/access/permissions.js';
+import type { RequestKind } from '../define.js';
 
 /** What a Slack request asks for, in the terms of the permission table and the audit trail. */
 export interface RequestDescription {

@@ -1,18 +1,16 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { errorCode } from '../../errors.js';
 import type { Customer } from '../../services/mail/resend.js';
 import { mailMessages } from '../../views/mail-messages.js';
 import { renderNotice, renderResendConfirm, renderResendPick } from '../../views/mail.js';
-import type { BantoContext } from '../middleware/authorize-and-audit.js';
-import type { ListenerDeps } from '../deps.js';
+import type { Handler, HandlerArgs, HandlerDeps } from '../define.js';
 
-type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-const audit = (args: Args, result: string) => ((args.context as typeof args.context & BantoContext).auditResult = result);
+type Args = HandlerArgs<'view', 'ack'>;
+const audit = (args: Args, result: string) => (args.context.auditResult = result);
 
 /** Step 1: the clerk typed an address or a user id; the modal moves on to that customer's mail. */
-export function createResendFindView({ mail, locale, clock }: ListenerDeps) {
+export function createResendFindView({ mail, locale, clock }: HandlerDeps): Handler<'view', 'ack'> {
   const m = mailMessages(locale);
-  return async (args: Args) => {
+  return async (args) => {
     const query = args.view.state.values.customer?.query?.value?.trim() ?? '';
     const customer = await mail.findCustomer(query);
     audit(args, customer ? `customer ${customer.id}` : 'not found');
@@ -22,9 +20,9 @@ export function createResendFindView({ mail, locale, clock }: ListenerDeps) {
 }
 
 /** Step 2: one mail chosen; the modal asks to confirm. */
-export function createResendPickView({ mail, locale }: ListenerDeps) {
+export function createResendPickView({ mail, locale }: HandlerDeps): Handler<'view', 'ack'> {
   const m = mailMessages(locale);
-  return async (args: Args) => {
+  return async (args) => {
     const id = Number(args.view.state.values.mail?.id?.selected_option?.value ?? NaN);
     const customer = JSON.parse(args.view.private_metadata || '{}') as Customer;
     const chosen = Number.isFinite(id) ? await mail.find(id) : undefined;
@@ -39,9 +37,9 @@ export function createResendPickView({ mail, locale }: ListenerDeps) {
 }
 
 /** Step 3: confirmed; a new message linked to the original is queued and the modal shows its number. */
-export function createResendConfirmView({ mail, locale }: ListenerDeps) {
+export function createResendConfirmView({ mail, locale }: HandlerDeps): Handler<'view', 'ack'> {
   const m = mailMessages(locale);
-  return async (args: Args) => {
+  return async (args) => {
     const original = Number(args.view.private_metadata);
     try {
       const id = await mail.resend(original, args.body.user.id);
