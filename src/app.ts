@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { seedDemo } from '../seeds/demo.js';
-import { createBolt, type BoltSetup } from './bolt.js';
+import { createBolt, type BoltSetup, type SocketTimings } from './bolt.js';
 import { createSystemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connect.js';
@@ -15,6 +16,7 @@ import { migrateLatest } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createMailApi } from './http/mail-api.js';
 import { createHttpServer } from './http/server.js';
+import { createStopStack } from './lifecycle.js';
 import { registerListeners } from './listeners/index.js';
 import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
 import { demoWorkspace, type Workspace } from './local/workspace.js';
@@ -45,6 +47,10 @@ export interface StartOptions {
   /** Start the mail sender (default true). */
   runMailSender?: boolean;
   mailTransport?: MailTransport;
+  /** Socket Mode: how long start-up waits for the first connection before it goes on and keeps trying (default 10 s). */
+  socketConnectWaitMs?: number;
+  /** Socket Mode's waits (default: Slack's; local mode reconnects faster). */
+  socketTimings?: SocketTimings;
 }
 
 export interface Banto {
@@ -70,101 +76,98 @@ async function seedIfEmpty(db: Knex, clock: Clock, logger: Logger, mail: MailSer
   logger.info({ ...summary, approvedTemplates: approved }, 'seeded the empty embedded database with demo data');
 }
 
-/** The composition root: config in, a running Banto out; stop() undoes all of it. */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new BantoError('PORT_IN_USE', `port ${port} on ${host} is already in use; set PORT to a free one`);
+    throw error;
+  }
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
+}
+
+/** Opens the Socket Mode link; a refusal (a bad token) stops start-up, while a Slack that does not answer yet is waited for in the background. */
+async function connectSocketMode(bolt: BoltSetup, logger: Logger, waitMs: number): Promise<void> {
+  const started = bolt.app.start();
+  started.catch((error: unknown) => logger.error({ err: error }, 'Socket Mode could not connect'));
+  const timeout = new AbortController();
+  const outcome = await Promise.race([started.then(() => 'connected' as const), delay(waitMs, 'waiting' as const, { signal: timeout.signal })]).finally(() => timeout.abort());
+  if (outcome === 'waiting') logger.warn({ waitMs }, 'Slack has not answered yet; Banto keeps trying to connect in Socket Mode');
+}
+
+/** The composition root: config in, a running Banto out; stop() undoes all of it, and so does a failure half-way. */
 export async function startBanto(options: StartOptions): Promise<Banto> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? createSystemClock(config.timezone);
-  const db = openDatabase(config.databaseUrl);
-  await migrateLatest(db);
-
-  const local = config.slack.mode === 'local';
-  const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
-  const emulator = local ? await startSlackEmulator({ workspace: options.workspace ?? demoWorkspace, signingSecret: signingSecret ?? '' }) : undefined;
-  const bolt = await createBolt({
-    mode: config.slack.mode,
-    botToken: config.slack.botToken ?? 'xoxb-local-emulator',
-    appToken: config.slack.appToken,
-    signingSecret,
-    apiUrl: config.slack.apiUrl ?? emulator?.apiUrl,
-    logger,
-    slackLogger: toSlackLogger(logger),
-  });
-
-  const metrics = createMetrics();
-  const audit = createAuditLog({ db, logger });
-  let services: ReturnType<typeof createServices>;
+  const stack = createStopStack((name, error) => logger.error({ err: error, resource: name }, 'could not stop cleanly'));
   try {
-    services = createServices({ config, db, clock, logger, client: bolt.app.client, botUserId: () => bolt.botUserId, host: `${hostname()}:${process.pid}`, extraJobs: options.extraJobs, mailTransport: options.mailTransport });
-    const imported = await services.mail.importTemplates();
+    const db = openDatabase(config.databaseUrl);
+    stack.defer('database', () => db.destroy());
+    await migrateLatest(db);
+
+    const local = config.slack.mode === 'local';
+    const receiving = local ? config.slack.localReceiver : config.slack.mode === 'socket' ? 'socket' : 'http';
+    const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
+    const appToken = local ? `xapp-local-${randomBytes(8).toString('hex')}` : config.slack.appToken;
+    const emulator = local ? await startSlackEmulator({ workspace: options.workspace ?? demoWorkspace, signingSecret: signingSecret ?? '', appToken, transport: receiving }) : undefined;
+    if (emulator) stack.defer('slack emulator', () => emulator.stop());
+    const bolt = await createBolt({
+      receiving,
+      botToken: config.slack.botToken ?? 'xoxb-local-emulator',
+      appToken,
+      signingSecret,
+      apiUrl: config.slack.apiUrl ?? emulator?.apiUrl,
+      logger,
+      slackLogger: toSlackLogger(logger),
+      // The emulator is on loopback: a dropped link is retried within a second.
+      socketTimings: options.socketTimings ?? (local ? { clientPingTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 1000 } : undefined),
+    });
+
+    const metrics = createMetrics();
+    const audit = createAuditLog({ db, logger });
+    stack.defer('audit log', () => audit.close());
+    const host = `${hostname()}:${process.pid}`;
+    const services = createServices({ config, db, clock, logger, client: bolt.app.client, botUserId: () => bolt.botUserId, host, extraJobs: options.extraJobs, mailTransport: options.mailTransport });
+    const { roles, checkBillingChannel, payments, jobs, mail } = services;
+    const imported = await mail.importTemplates();
     if (imported.length > 0) logger.info({ templates: imported }, 'imported new template versions as drafts');
     const embedded = config.databaseUrl.startsWith('sqlite:');
-    if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger, services.mail);
-  } catch (error) {
-    await emulator?.stop();
-    await db.destroy();
-    throw error;
-  }
-  const { roles, checkBillingChannel, payments, jobs, mail } = services;
+    if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger, mail);
 
-  const listeners = registerListeners(bolt.app, {
-    clock,
-    locale: config.locale,
-    logger,
-    roles,
-    audit,
-    payments,
-    mail,
-    jobs,
-    billingChannel: config.channels.billing,
-    checkBillingChannel,
-    onRequestFinished: metrics.recordSlackRequest,
-  });
+    const listeners = registerListeners(bolt.app, { clock, locale: config.locale, logger, roles, audit, payments, mail, jobs, billingChannel: config.channels.billing, checkBillingChannel, onRequestFinished: metrics.recordSlackRequest });
+    stack.defer('listeners', () => listeners.drain());
 
-  const server: Server = createHttpServer({
-    logger,
-    metrics,
-    slackEvents: bolt.slackEvents,
-    api: createMailApi({ db, mail, token: config.apiToken }),
-    health: () => checkHealth({ db, mode: config.slack.mode, env: config.env, version }),
-  });
-  const host = options.host ?? (local ? '127.0.0.1' : '0.0.0.0');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, host, resolve);
+    const server: Server = createHttpServer({
+      logger,
+      metrics,
+      slackEvents: bolt.slackEvents,
+      api: createMailApi({ db, mail, token: config.apiToken }),
+      health: () => checkHealth({ db, slack: bolt.socketState ?? (() => 'http'), mode: config.slack.mode, env: config.env, version }),
     });
-  } catch (error) {
-    await Promise.all([emulator?.stop(), audit.close()]);
-    await db.destroy();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new BantoError('PORT_IN_USE', `port ${config.port} on ${host} is already in use; set PORT to a free one`);
+    const url = await listen(server, config.port, options.host ?? (local ? '127.0.0.1' : '0.0.0.0'));
+    stack.defer('http server', () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeIdleConnections())));
+    emulator?.setTarget(`${url}/slack/events`);
+    if (bolt.socketState) {
+      stack.defer('socket mode', () => bolt.app.stop().then(() => undefined));
+      await connectSocketMode(bolt, logger, options.socketConnectWaitMs ?? 10_000);
     }
+    if (options.runSchedules ?? true) {
+      stack.defer('schedules', () => jobs.stop());
+      await jobs.start();
+    }
+    if (options.runMailSender ?? true) {
+      stack.defer('mail sender', () => mail.sender.stop());
+      mail.sender.start();
+    }
+    logger.info({ mode: config.slack.mode, receiving, url, env: config.env, version }, 'ready');
+    const stop = async () => void (await stack.unwind());
+    return { config, db, audit, metrics, bolt, jobs, mail, url, emulator, stop };
+  } catch (error) {
+    await stack.unwind();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  emulator?.setTarget(`${url}/slack/events`);
-  if (config.slack.mode === 'socket') await bolt.app.start();
-  if (options.runSchedules ?? true) await jobs.start();
-  if (options.runMailSender ?? true) mail.sender.start();
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await jobs.stop();
-      await mail.sender.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      if (config.slack.mode === 'socket') await bolt.app.stop();
-      await listeners.drain();
-      await emulator?.stop();
-      await audit.close();
-      await db.destroy();
-    })());
-
-  logger.info({ mode: config.slack.mode, url, env: config.env, version }, 'ready');
-  return { config, db, audit, metrics, bolt, jobs, mail, url, emulator, stop };
 }

@@ -39,6 +39,8 @@ export interface Config {
     appToken?: string | undefined;
     signingSecret?: string | undefined;
     apiUrl?: string | undefined;
+    /** Local mode only: how the emulator reaches Banto, Socket Mode (as the manifest) or signed HTTP. */
+    localReceiver: 'socket' | 'http';
   };
   smtpUrl?: string | undefined;
   mailFrom: string;
@@ -122,6 +124,7 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starts with xapp-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'too short to be a signing secret').optional(),
   SLACK_API_URL: z.url().optional(),
+  BANTO_LOCAL_RECEIVER: z.enum(['socket', 'http']).default('socket'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   BANTO_CONFIG: z.string().default('config/banto.yml'),
   BANTO_ENV: z.enum(['development', 'staging', 'production']).default('development'),
@@ -321,6 +324,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
       appToken: e.SLACK_APP_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
       apiUrl: e.SLACK_API_URL,
+      localReceiver: e.BANTO_LOCAL_RECEIVER,
     },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'Banto <no-reply@banto.local>',

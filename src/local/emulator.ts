@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signSlackRequest } from './signature.js';
+import { SocketModeServer, type EnvelopeType, type SocketModeOptions } from './socket-mode.js';
 import { webApiMethods, type EmulatorState, type WebApiArgs } from './web-api.js';
 import type { Workspace } from './workspace.js';
 
@@ -25,7 +26,15 @@ export interface SlackEmulatorOptions {
   /** Where Banto receives Slack requests (`…/slack/events`); can be set later with setTarget. */
   targetUrl?: string;
   port?: number;
+  /** `socket`: requests go to Banto as Socket Mode envelopes over the WebSocket it opened; `http` (default): signed POSTs to the target. */
+  transport?: 'http' | 'socket';
+  /** The app-level token `apps.connections.open` accepts. */
+  appToken?: string;
+  socketMode?: Partial<SocketModeOptions>;
 }
+
+/** How `apps.connections.open` fails while Slack is away: an HTTP 503, or the connection reset. */
+export type ConnectionsOpenFailure = '503' | 'reset';
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -69,6 +78,9 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   private server: Server | undefined;
   private targetUrl: string | undefined;
   private sequence = 0;
+  readonly socketMode: SocketModeServer;
+  /** Set while Slack is "away": every `apps.connections.open` fails this way. */
+  connectionsOpenFailure: ConnectionsOpenFailure | undefined;
 
   constructor(private readonly options: SlackEmulatorOptions) {
     super();
@@ -80,6 +92,11 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       uploads: new Map(),
       nextId: (prefix) => `${prefix}${String(++this.sequence).padStart(prefix ? 8 : 1, '0')}`,
     };
+    this.socketMode = new SocketModeServer(options.workspace.appId, { ackTimeoutMs: 3000, eventRetries: 3, connectWaitMs: 10_000, ...options.socketMode });
+  }
+
+  get transport(): 'http' | 'socket' {
+    return this.options.transport ?? 'http';
   }
 
   get workspace(): Workspace {
@@ -94,6 +111,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: String(error) }));
     });
+    this.socketMode.attach(this.server);
     await new Promise<void>((resolve) => this.server?.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.state.baseUrl = `http://127.0.0.1:${port}/`;
@@ -104,6 +122,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    await this.socketMode.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -146,6 +165,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     const raw = await readBody(req);
     const contentType = req.headers['content-type'] ?? '';
     const [, kind, id] = url.pathname.split('/');
+    if (req.method === 'POST' && kind === 'api' && id === 'apps.connections.open') return this.openConnection(req, res);
     if (req.method === 'POST' && kind === 'api' && id) {
       const args = parseArgs(raw, contentType);
       const method = webApiMethods[id];
@@ -168,6 +188,35 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       return sendJson(res, 200, { ok: true });
     }
     sendJson(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  /** Socket Mode's front door: checks the app-level token and hands out a one-use WebSocket URL. */
+  private openConnection(req: IncomingMessage, res: ServerResponse) {
+    if (this.connectionsOpenFailure === 'reset') {
+      this.record('apps.connections.open', {}, { ok: false, error: 'connection_reset' });
+      req.socket.destroy();
+      return;
+    }
+    if (this.connectionsOpenFailure === '503') {
+      this.record('apps.connections.open', {}, { ok: false, error: 'http_503' });
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      return;
+    }
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const response =
+      this.options.appToken && token === this.options.appToken
+        ? { ok: true, url: `${this.state.baseUrl.replace(/^http/, 'ws')}socket?ticket=${this.socketMode.issueTicket()}` }
+        : { ok: false, error: 'invalid_auth' };
+    this.record('apps.connections.open', {}, response);
+    sendJson(res, 200, response);
+  }
+
+  /** A request from the Slack client: a Socket Mode envelope, or a signed POST, as the transport says. */
+  private async deliver(type: EnvelopeType, payload: Record<string, unknown>, httpBody: string, contentType?: string): Promise<SlackReply> {
+    if (this.transport === 'http') return this.post(httpBody, contentType ? { contentType } : {});
+    const ack = await this.socketMode.deliver(type, payload);
+    // As for an HTTP request that took too long, the person sees a timeout.
+    return ack ? { status: 200, body: ack.payload } : { status: 408, body: undefined };
   }
 
   /** Signs and posts a raw body to Banto, as Slack does; `timestamp` lets tests send stale requests. */
@@ -198,8 +247,12 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   }
 
   /** The form Slack posts for a slash command. */
-  commandBody({ userId, channelId, command, text = '' }: { userId: string; channelId: string; command: string; text?: string }): string {
-    return new URLSearchParams({
+  commandBody(input: { userId: string; channelId: string; command: string; text?: string }): string {
+    return new URLSearchParams(this.commandFields(input)).toString();
+  }
+
+  private commandFields({ userId, channelId, command, text = '' }: { userId: string; channelId: string; command: string; text?: string }): Record<string, string> {
+    return {
       token: 'deprecated-verification-token',
       team_id: this.workspace.teamId,
       team_domain: this.workspace.teamDomain,
@@ -213,15 +266,16 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       is_enterprise_install: 'false',
       response_url: this.responseUrl(),
       trigger_id: this.state.nextId('T'),
-    }).toString();
+    };
   }
 
   sendCommand(input: { userId: string; channelId: string; command: string; text?: string }): Promise<SlackReply> {
-    return this.post(this.commandBody(input));
+    const fields = this.commandFields(input);
+    return this.deliver('slash_commands', fields, new URLSearchParams(fields).toString());
   }
 
   private interaction(payload: Record<string, unknown>): Promise<SlackReply> {
-    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    return this.deliver('interactive', payload, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   }
 
   private userRef(userId: string) {
@@ -265,7 +319,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       authorizations: [{ team_id: this.workspace.teamId, user_id: this.workspace.botUserId, is_bot: true }],
       event: { type: input.type, user: input.userId, channel: input.channelId, text: input.text ?? '', ts, event_ts: ts, thread_ts: input.threadTs },
     };
-    return this.post(JSON.stringify(body), { contentType: 'application/json' });
+    return this.deliver('events_api', body, JSON.stringify(body), 'application/json');
   }
 
   /** Submits an open modal with `values[blockId][actionId]` given as plain strings (a select's option value for selects). */

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { toDbTime } from '../../src/db/time.js';
 import type { RecordedCall } from '../../src/local/emulator.js';
 import { approveAllDrafts, importTemplates, readTemplateFiles } from '../../src/services/mail/templates.js';
-import { repoRoot, startTestBanto, type TestBanto } from '../helpers/banto.js';
+import { receivings, repoRoot, startTestBanto, type TestBanto } from '../helpers/banto.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
@@ -19,14 +19,14 @@ const GUEST = 'U05GUEST';
 const GENERAL = 'C0GENERAL';
 const notice = { service_name: 'Banto News', name: '山田 太郎', headline: 'お知らせ', body: '本文' };
 
-for (const kind of databaseKinds) {
-  describe(`mail in Slack: templates, /resend-mail, mail-status (${kind})`, () => {
+for (const kind of databaseKinds) for (const receiving of receivings) {
+  describe(`mail in Slack: templates, /resend-mail, mail-status, ${receiving === 'socket' ? 'Socket Mode' : 'signed HTTP'} (${kind})`, () => {
     let t: TestBanto;
     let sink: SmtpSink;
     const dir = mkdtempSync(join(tmpdir(), 'banto-templates-'));
     before(async () => {
       sink = await startSmtpSink();
-      t = await startTestBanto(kind, { env: { SMTP_URL: sink.url } });
+      t = await startTestBanto(kind, { env: { SMTP_URL: sink.url }, receiving });
       await approveAllDrafts(t.banto.db, 'demo-seed', DateTime.now());
     });
     after(async () => {

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { startTestBanto, type TestBanto } from '../helpers/banto.js';
+import { receivings, startTestBanto, waitForAuditRows, type TestBanto } from '../helpers/banto.js';
 
 const EXEC = 'U01EXEC';
 const ACCOUNTING = 'U02ACCT';
@@ -30,11 +30,11 @@ async function independentTotals(db: Knex, kind: string, firstDay: string, daysL
 }
 
 for (const kind of databaseKinds) {
-  describe(`/payments through the emulator (${kind})`, () => {
+  for (const receiving of receivings) describe(`/payments through the emulator, ${receiving === 'socket' ? 'Socket Mode' : 'signed HTTP'} (${kind})`, () => {
     let t: TestBanto;
     const today = DateTime.now().setZone('Asia/Tokyo').startOf('day');
     before(async () => {
-      t = await startTestBanto(kind, { users: 600 });
+      t = await startTestBanto(kind, { users: 600, receiving });
     });
     after(async () => t.close());
 
@@ -79,7 +79,8 @@ for (const kind of databaseKinds) {
         const reply = await emulator.sendCommand({ userId, channelId: BILLING, command: '/payments', text: 'today' });
         assert.match(String(reply.body?.text), /経営 \(exec\)・経理 \(accounting\) のロールが必要です/);
         assert.equal(reply.body?.response_type, 'ephemeral');
-        await new Promise((r) => setTimeout(r, 100));
+        // The refusal's audit row says the request was fully handled; only then look for what must be absent.
+        await waitForAuditRows(t.banto, 1, (r) => r.user_id === userId && r.name === '/payments' && r.outcome === 'refused');
         assert.deepEqual(emulator.calls.slice(sent).filter((c) => c.method === 'response_url' || c.method.startsWith('chat.')), []);
       }
     });

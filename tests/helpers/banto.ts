@@ -3,10 +3,12 @@ import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
+import type { Receiving } from '../../src/bolt.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+import { waitFor } from './wait.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const demoConfigPath = resolve(repoRoot, 'config/banto.yml');
@@ -23,11 +25,14 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** A running Banto in local mode (emulator as Slack) on a fresh database holding a small demo data set. */
-export async function startTestBanto(kind: DatabaseKind, { env = {}, workspace = demoWorkspace, users = 300 }: { env?: Record<string, string>; workspace?: Workspace; users?: number } = {}): Promise<TestBanto> {
+export async function startTestBanto(
+  kind: DatabaseKind,
+  { env = {}, workspace = demoWorkspace, users = 300, receiving = 'socket' }: { env?: Record<string, string>; workspace?: Workspace; users?: number; receiving?: Receiving } = {},
+): Promise<TestBanto> {
   const database = await createTestDatabase(kind);
   await migrateLatest(database.db);
   await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users });
-  const config = loadConfig({ env: testEnv({ DATABASE_URL: database.url, ...env }), cwd: repoRoot });
+  const config = loadConfig({ env: testEnv({ DATABASE_URL: database.url, BANTO_LOCAL_RECEIVER: receiving, ...env }), cwd: repoRoot });
   const banto = await startBanto({ config, workspace, logger: pino({ level: 'silent' }), seedIfEmpty: false });
   return {
     banto,
@@ -37,4 +42,29 @@ export async function startTestBanto(kind: DatabaseKind, { env = {}, workspace =
       await database.drop();
     },
   };
+}
+
+/** Both ways the emulator reaches Banto in local mode: Socket Mode (the default) and signed HTTP. */
+export const receivings: readonly Receiving[] = ['socket', 'http'];
+
+/** The audit rows once `count` of them match `matches` (rows are written after the answer, in batches). */
+export async function waitForAuditRows(banto: Banto, count: number, matches: (row: AuditRow) => boolean = () => true): Promise<AuditRow[]> {
+  return waitFor(`${count} audit row(s)`, async () => {
+    await banto.audit.flush();
+    const rows = ((await banto.db('banto_audit').orderBy('id')) as AuditRow[]).filter(matches);
+    return rows.length >= count && rows;
+  });
+}
+
+export interface AuditRow {
+  id: number;
+  user_id: string;
+  kind: string;
+  name: string;
+  arguments: string | null;
+  channel_id: string | null;
+  outcome: string;
+  result: string | null;
+  reason: string | null;
+  latency_ms: number;
 }

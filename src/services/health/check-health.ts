@@ -1,15 +1,28 @@
 import type { Knex } from 'knex';
 
+/** How Slack reaches Banto: over HTTP (nothing to watch), or a Socket Mode link that may be down. */
+export type SlackLink = 'http' | 'connected' | 'disconnected';
+
 export interface HealthReport {
   status: 'ok' | 'degraded';
   database: 'ok' | 'unreachable';
+  slack: SlackLink;
   mode: string;
   env: string;
   version: string;
 }
 
-/** Is the database answering? Bounded by `timeoutMs` so a hung pool cannot hang the probe. */
-export async function checkHealth({ db, mode, env, version, timeoutMs = 2000 }: { db: Knex; mode: string; env: string; version: string; timeoutMs?: number }): Promise<HealthReport> {
+interface HealthDeps {
+  db: Knex;
+  slack: () => SlackLink;
+  mode: string;
+  env: string;
+  version: string;
+  timeoutMs?: number;
+}
+
+/** Is the database answering, and is the link to Slack up? The database probe is bounded by `timeoutMs` so a hung pool cannot hang it. */
+export async function checkHealth({ db, slack, mode, env, version, timeoutMs = 2000 }: HealthDeps): Promise<HealthReport> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
@@ -19,5 +32,7 @@ export async function checkHealth({ db, mode, env, version, timeoutMs = 2000 }: 
     () => 'unreachable' as const,
   );
   clearTimeout(timer);
-  return { status: database === 'ok' ? 'ok' : 'degraded', database, mode, env, version };
+  const link = slack();
+  const healthy = database === 'ok' && (link === 'http' || link === 'connected');
+  return { status: healthy ? 'ok' : 'degraded', database, slack: link, mode, env, version };
 }
