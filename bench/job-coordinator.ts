@@ -35,7 +35,7 @@ async function measure(db: Knex) {
   });
   const runner = createJobRunner(
     { db, clock, logger, alerts: createAlerts({ db, notifier: createLogNotifier(logger), clock, logger }), locale: 'en', host: 'bench' },
-    [{ name: 'noop', description: 'does nothing', cron: '0 0 0 1 1 *', timeout: lease, retry: { attempts: 1, backoff: lease }, catchUp: { policy: 'none' }, run: async () => undefined }],
+    [{ name: 'noop', cron: '0 0 0 1 1 *', timeout: lease, retry: { attempts: 1, backoff: lease }, catchUp: { policy: 'none' }, run: async () => undefined }],
     'Asia/Tokyo',
   );
   const fullRun = await timeUs(runs, () => runner.runNow('noop', 'bench'));

@@ -145,7 +145,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       logger,
       metrics,
       slackEvents: bolt.slackEvents,
-      api: createMailApi({ db, mail, token: config.apiToken }),
+      api: createMailApi({ mail, token: config.apiToken }),
       health: () => checkHealth({ db, slack: bolt.socketState ?? (() => 'http'), mode: config.slack.mode, env: config.env, version }),
     });
     const url = await listen(server, config.port, options.host ?? (local ? '127.0.0.1' : '0.0.0.0'));

@@ -1,6 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import { BantoError } from '../errors.js';
 import type { MailService } from '../services/mail/index.js';
@@ -8,7 +7,6 @@ import type { OutboxMail } from '../services/mail/outbox.js';
 import { sendJson } from './server.js';
 
 export interface MailApiDeps {
-  db: Knex;
   mail: MailService;
   /** BANTO_API_TOKEN; unset turns the API off. */
   token: string | undefined;
@@ -68,7 +66,7 @@ function describe(mail: OutboxMail) {
 }
 
 /** POST /api/mail, GET /api/mail/:id, GET /api/templates, for the web app; answers false for any other path. */
-export function createMailApi({ db, mail, token }: MailApiDeps): Handler {
+export function createMailApi({ mail, token }: MailApiDeps): Handler {
   const post = async (req: IncomingMessage, res: ServerResponse) => {
     let body: unknown;
     try {
@@ -82,9 +80,8 @@ export function createMailApi({ db, mail, token }: MailApiDeps): Handler {
     let to = request.to;
     const userId = request.userId === undefined ? undefined : String(request.userId);
     if (userId !== undefined) {
-      const user = (await db('users').where({ id: userId }).first('email')) as { email: string } | undefined;
-      if (!user) return sendJson(res, 400, { error: 'invalid_request', problems: [`userId: no user ${userId}`] });
-      to = user.email;
+      to = await mail.emailOfUser(userId);
+      if (!to) return sendJson(res, 400, { error: 'invalid_request', problems: [`userId: no user ${userId}`] });
     }
     try {
       // API keys live in their own namespace: a web app's key can never match a reminder's.

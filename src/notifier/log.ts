@@ -5,8 +5,8 @@ import type { Notifier } from '../services/alerts/alerts.js';
 export function createLogNotifier(logger: Logger): Notifier {
   let sequence = 0;
   return {
-    async postAlert(text) {
-      logger.warn({ alert: text }, 'alert');
+    async postAlert(text, alsoNotify = []) {
+      logger.warn({ alert: text, alsoNotify }, 'alert');
       return { channelId: 'log', ts: String(++sequence) };
     },
     async postReply(_channelId, threadTs, text) {

@@ -3,11 +3,12 @@ import type { Notifier } from '../services/alerts/alerts.js';
 import type { Publisher } from '../services/publish.js';
 import type { ChannelFacts } from '../services/access/channel-guard.js';
 
-/** Alerts go to the alerts channel and @mention the on-call user group, so only the people on call are paged. */
+/** Alerts go to the alerts channel and @mention the on-call user group (and any group an alert names), so only the people concerned are paged. */
 export function createSlackNotifier({ client, alertsChannel, oncallUsergroup }: { client: webApi.WebClient; alertsChannel: string; oncallUsergroup?: string | undefined }): Notifier {
-  const mention = oncallUsergroup ? `<!subteam^${oncallUsergroup}> ` : '';
   return {
-    async postAlert(text) {
+    async postAlert(text, alsoNotify = []) {
+      const groups = [...new Set([...(oncallUsergroup ? [oncallUsergroup] : []), ...alsoNotify])];
+      const mention = groups.map((g) => `<!subteam^${g}> `).join('');
       const posted = await client.chat.postMessage({ channel: alertsChannel, text: `${mention}${text}`, unfurl_links: false });
       return { channelId: String(posted.channel ?? alertsChannel), ts: String(posted.ts) };
     },

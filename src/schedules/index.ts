@@ -26,7 +26,6 @@ export function createScheduleTable({ db, clock, retentionDays, alerts, billing,
     createBillingAnomaliesJob({ ...anomalies, db, clock, summarizer: billing.payments.summarizer, alerts, locale: billing.locale }),
     {
       name: 'prune-job-runs',
-      description: 'deletes job runs and resolved alerts older than jobs.retention_days',
       cron: '0 30 3 * * *',
       timeout: Duration.fromObject({ minutes: 5 }),
       retry: { attempts: 3, backoff: Duration.fromObject({ seconds: 30 }) },

@@ -18,7 +18,6 @@ export type CatchUpPolicy = { policy: 'none' } | { policy: 'latest' } | { policy
 /** One row of the schedule table. */
 export interface JobDefinition {
   name: string;
-  description: string;
   /** Five fields, or six with seconds first; in `timezone` (default BANTO_TIMEZONE). */
   cron: string;
   timezone?: string | undefined;

@@ -26,7 +26,6 @@ export interface JobRunnerDeps {
 
 export interface JobStatus {
   name: string;
-  description: string;
   cron: string;
   zone: string;
   enabled: boolean;
@@ -180,7 +179,6 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       const last = await latestRuns(db, table.map((job) => job.name));
       return table.map((job) => ({
         name: job.name,
-        description: job.description,
         cron: job.cron,
         zone: zoneOf(job),
         enabled: job.enabled !== false,

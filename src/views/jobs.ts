@@ -22,7 +22,7 @@ export function renderJobs(statuses: JobStatus[], locale: Locale): MessageView {
       block_id: `job:${status.name}`,
       text: {
         type: 'mrkdwn',
-        text: [`*${status.name}* — ${status.description}`, `\`${status.cron}\` (${status.zone})${status.enabled ? '' : ` ${m.jobsDisabled}`}`, lastText, m.jobsNextRun(status.enabled ? when(status, status.nextRun) : '—')].join('\n'),
+        text: [`*${status.name}*${m.jobDescriptions[status.name] ? ` — ${m.jobDescriptions[status.name]}` : ''}`, `\`${status.cron}\` (${status.zone})${status.enabled ? '' : ` ${m.jobsDisabled}`}`, lastText, m.jobsNextRun(status.enabled ? when(status, status.nextRun) : '—')].join('\n'),
       },
       accessory: { type: 'button', action_id: runJobActionId, value: status.name, text: { type: 'plain_text', text: m.jobsRunNow } },
     });

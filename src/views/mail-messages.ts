@@ -43,7 +43,8 @@ const mail = {
     bulkApprove: '承認して再送',
     bulkDone: (by: string, approver: string, queued: number, label: string) => `:white_check_mark: <@${approver}> が承認しました (依頼: <@${by}>)。${label} の失敗メール ${queued} 件を再送キューに入れました。`,
     secondPerson: '自分の依頼は承認できません。別の方に承認を依頼してください。',
-    alreadyDecided: (message: string) => `この依頼は処理済みです: ${message}`,
+    alreadyDecided: (decidedBy: string) => `この依頼は処理済みです (<@${decidedBy}> が承認しました)。`,
+    templateNotFound: 'そのテンプレートのバージョンは見つかりません。',
   },
   en: {
     backlogAlert: (minutes: number, id: number, limit: number) => `:envelope: Queued mail has waited ${minutes} minutes (oldest #${id}, limit ${limit}). Check SMTP and the sender.`,
@@ -86,7 +87,8 @@ const mail = {
     bulkApprove: 'Approve and resend',
     bulkDone: (by: string, approver: string, queued: number, label: string) => `:white_check_mark: <@${approver}> approved (asked by <@${by}>): ${queued} failed mails of ${label} queued again.`,
     secondPerson: 'You cannot approve your own request; ask someone else.',
-    alreadyDecided: (message: string) => `This request is already settled: ${message}`,
+    alreadyDecided: (decidedBy: string) => `This request is already settled: <@${decidedBy}> approved it.`,
+    templateNotFound: 'No such template version.',
   },
 } satisfies Record<Locale, unknown>;
 

@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { OutboxMail } from '../services/mail/outbox.js';
-import { renderMail, sampleParams } from '../services/mail/render.js';
+import type { RenderedMail } from '../services/mail/render.js';
 import type { Customer } from '../services/mail/resend.js';
 import type { MailStatus } from '../services/mail/status.js';
 import type { TemplateOverview, TemplateVersion } from '../services/mail/templates.js';
@@ -36,9 +36,8 @@ export function renderTemplateList(templates: TemplateOverview[], locale: Locale
 }
 
 /** The review modal: the version rendered with its sample values, and what an executive may do with it. */
-export function renderTemplateReview(version: TemplateVersion, locale: Locale, zone: string, notice?: string): View {
+export function renderTemplateReview({ version, preview }: { version: TemplateVersion; preview: RenderedMail }, locale: Locale, zone: string, notice?: string): View {
   const m = mailMessages(locale);
-  const preview = renderMail(version, sampleParams(version.params));
   const blocks: KnownBlock[] = [
     headerBlock(`${version.name} v${version.version}`),
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${m.state[version.state] ?? version.state} — ${version.description}` }] },

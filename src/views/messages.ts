@@ -67,6 +67,15 @@ const ja = {
   jobCrashed: (job: string, host: string) => `:rotating_light: ジョブ *${job}* の実行が途中で止まりました (${host} からの応答が途絶えました)。再実行はしていません。`,
   jobSilent: (job: string, since: string) => `:rotating_light: ジョブ *${job}* が ${since} 以降一度も成功していません。`,
   jobRecovered: (job: string, slot: string) => `:white_check_mark: *${job}* は復旧しました (${slot} の実行が成功)。`,
+  /** Each job of the schedule table, as `/jobs` describes it. */
+  jobDescriptions: {
+    'billing-daily-summary': '前日の決済サマリーと30日間のグラフを請求チャンネルに投稿します',
+    'billing-anomalies': '決済失敗率、予定と入金の差、決済のない支払日、決済代行会社の合計を確認します',
+    'prune-job-runs': '保存期間 (jobs.retention_days) を過ぎたジョブ実行と解決済みアラートを削除します',
+    'mail-payment-reminders': '支払日の数営業日前と当日のリマインダーメールをキューに入れます',
+    'mail-article-digest': '前回以降に公開された記事のダイジェストをキューに入れます',
+    'mail-outbox-health': '送信待ちが長すぎるとき、失敗が多すぎるときにアラートを出します',
+  } as Partial<Record<string, string>>,
 };
 
 export type Messages = typeof ja;
@@ -129,6 +138,14 @@ const en: Messages = {
   jobCrashed: (job: string, host: string) => `:rotating_light: A run of *${job}* stopped midway (${host} stopped answering). It was not run again.`,
   jobSilent: (job: string, since: string) => `:rotating_light: Job *${job}* has not succeeded since ${since}.`,
   jobRecovered: (job: string, slot: string) => `:white_check_mark: *${job}* has recovered (the run for ${slot} succeeded).`,
+  jobDescriptions: {
+    'billing-daily-summary': "Posts yesterday's billing figures and a 30-day chart to the billing channel",
+    'billing-anomalies': 'Checks the failed-payment rate, paid vs expected, silent payment days and the provider total',
+    'prune-job-runs': 'Deletes job runs and resolved alerts older than jobs.retention_days',
+    'mail-payment-reminders': 'Queues payment-day reminders a few business days before the payment day and on it',
+    'mail-article-digest': 'Queues the digest of the articles published since the last one',
+    'mail-outbox-health': 'Alerts when queued mail waits too long or too much mail fails',
+  },
 };
 
 export const messages: Record<Locale, Messages> = { ja, en };

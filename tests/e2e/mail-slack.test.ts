@@ -133,6 +133,8 @@ for (const kind of databaseKinds) for (const receiving of receivings) {
     });
 
     it('/banto mail-status shows today by state and the oldest waiting message', async () => {
+      // The sender would claim the message as soon as it is queued; this test needs it to stay waiting.
+      await t.banto.mail.sender.stop();
       const waiting = await t.banto.mail.enqueue({ template: 'account-notice', to: 'later@example.jp', params: notice, dedupeKey: 'later' });
       await t.banto.db('banto_mail_outbox').where({ id: waiting.id }).update({ next_attempt_at: toDbTime(DateTime.now().plus({ hours: 1 })), attempts: 2, last_error: '421 try later' });
       const answer = await next('response_url', () => emulator().sendCommand({ userId: ENGINEER, channelId: GENERAL, command: '/banto', text: 'mail-status' }));

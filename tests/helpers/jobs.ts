@@ -34,7 +34,6 @@ export async function effects(db: Knex, job?: string): Promise<{ job: string; sl
 /** A job whose run writes one effect row for its slot. */
 export function effectJob(db: Knex, overrides: Partial<JobDefinition> & Pick<JobDefinition, 'name' | 'cron'>, host = 'test'): JobDefinition {
   return {
-    description: 'writes one row per run',
     timeout: Duration.fromObject({ seconds: 5 }),
     retry: { attempts: 1, backoff: Duration.fromObject({ milliseconds: 10 }) },
     catchUp: { policy: 'none' },

@@ -1,4 +1,4 @@
-import { errorCode } from '../../errors.js';
+import { errorCode, type BantoError } from '../../errors.js';
 import { mailMessages } from '../../views/mail-messages.js';
 import type { Handler, HandlerDeps } from '../define.js';
 
@@ -15,7 +15,7 @@ export function createBulkResendApproveAction({ mail, locale }: HandlerDeps): Ha
       const code = errorCode(error);
       audit.auditResult = code;
       if (code !== 'SECOND_PERSON_REQUIRED' && code !== 'BULK_RESEND_DECIDED') throw error;
-      await respond({ response_type: 'ephemeral', replace_original: false, text: code === 'SECOND_PERSON_REQUIRED' ? m.secondPerson : m.alreadyDecided((error as Error).message) });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: code === 'SECOND_PERSON_REQUIRED' ? m.secondPerson : m.alreadyDecided((error as BantoError).details[0] ?? '') });
     }
   };
 }

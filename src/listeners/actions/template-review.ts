@@ -8,9 +8,10 @@ const idOf = (args: Args) => Number(args.action.type === 'button' ? args.action.
 /** "Review" on `/banto templates`: the modal with the rendered preview and Approve / Reject / Send me a test. */
 export function createTemplateReviewAction({ mail, locale, clock }: HandlerDeps): Handler<'action', 'later'> {
   return async (args) => {
-    const version = await mail.templateVersion(idOf(args));
-    args.context.auditResult = version ? `${version.name} v${version.version}` : 'not found';
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: version ? renderTemplateReview(version, locale, clock.zone) : renderNotice('Banto', 'not found') });
+    const review = await mail.review(idOf(args));
+    args.context.auditResult = review ? `${review.version.name} v${review.version.version}` : 'not found';
+    const view = review ? renderTemplateReview(review, locale, clock.zone) : renderNotice('Banto', mailMessages(locale).templateNotFound);
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view });
   };
 }
 
@@ -27,8 +28,8 @@ export function createTemplateDecisionAction({ mail, locale, clock }: HandlerDep
       audit.auditResult = (error as { code?: string }).code ?? 'error';
       notice = (error as Error).message;
     }
-    const version = await mail.templateVersion(id);
-    if (version && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(version, locale, clock.zone, notice) });
+    const review = await mail.review(id);
+    if (review && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(review, locale, clock.zone, notice) });
   };
 }
 
@@ -37,7 +38,6 @@ export function createTemplateSendTestAction({ mail, locale, clock }: HandlerDep
   return async (args) => {
     const id = idOf(args);
     const profile = (await args.client.users.info({ user: args.body.user.id })).user?.profile;
-    const version = await mail.templateVersion(id);
     let notice: string;
     if (!profile?.email) notice = mailMessages(locale).noEmail;
     else {
@@ -45,6 +45,7 @@ export function createTemplateSendTestAction({ mail, locale, clock }: HandlerDep
       notice = mailMessages(locale).testQueued(queued, profile.email);
     }
     args.context.auditResult = notice.slice(0, 120);
-    if (version && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(version, locale, clock.zone, notice) });
+    const review = await mail.review(id);
+    if (review && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(review, locale, clock.zone, notice) });
   };
 }

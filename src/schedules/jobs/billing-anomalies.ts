@@ -23,10 +23,8 @@ export interface BillingAnomaliesDeps {
 export function createBillingAnomaliesJob(deps: BillingAnomaliesDeps): JobDefinition {
   const { db, clock, summarizer, rules, alerts, locale, accountingUsergroups } = deps;
   const m = messagesFor(locale);
-  const mention = accountingUsergroups.map((g) => `<!subteam^${g}>`).join(' ');
   return {
     name: 'billing-anomalies',
-    description: 'checks failed-payment rate, paid vs expected, silent payment days and the provider total',
     cron: '0 */15 * * * *',
     timeout: Duration.fromObject({ minutes: 2 }),
     retry: { attempts: 2, backoff: Duration.fromObject({ seconds: 30 }) },
@@ -38,7 +36,7 @@ export function createBillingAnomaliesJob(deps: BillingAnomaliesDeps): JobDefini
         const key = `anomaly:${finding.rule}:${finding.day}`;
         if (finding.firing) {
           firing.push(finding.rule);
-          await alerts.open(key, `${mention ? `${mention} ` : ''}${m.anomaly[finding.rule](finding.day, finding.facts)}`);
+          await alerts.open(key, m.anomaly[finding.rule](finding.day, finding.facts), accountingUsergroups);
         } else {
           await alerts.resolve(key, m.anomalyOver(finding.rule, finding.day));
         }

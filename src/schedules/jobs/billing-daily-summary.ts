@@ -29,7 +29,6 @@ export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): Job
   const m = messagesFor(locale);
   return {
     name: 'billing-daily-summary',
-    description: "posts yesterday's billing figures and a 30-day chart to the billing channel",
     cron: '0 0 9 * * *',
     timeout: Duration.fromObject({ minutes: 5 }),
     retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },

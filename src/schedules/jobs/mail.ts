@@ -9,6 +9,7 @@ import { queuePaymentReminders } from '../../services/mail/reminders.js';
 import { judgeMailHealth, readMailStatus } from '../../services/mail/status.js';
 import type { PaymentDayRule } from '../../services/payments/business-days.js';
 import { mailMessages } from '../../views/mail-messages.js';
+import { digestSinceLabel, reminderParams } from '../../views/mail-params.js';
 import type { Locale } from '../../views/messages.js';
 import type { JobDefinition } from '../job.js';
 
@@ -30,7 +31,6 @@ export function createMailJobs({ db, clock, alerts, locale, settings, schema, pa
   return [
     {
       name: 'mail-payment-reminders',
-      description: `queues payment-day reminders ${settings.reminderOffsets.join(' and ')} business days before the payment day`,
       cron: '0 0 8 * * *',
       timeout: Duration.fromObject({ minutes: 10 }),
       retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },
@@ -39,28 +39,26 @@ export function createMailJobs({ db, clock, alerts, locale, settings, schema, pa
       deadMan: { period: Duration.fromObject({ days: 1 }), grace: Duration.fromObject({ hours: 3 }) },
       async run({ slot }) {
         const day = slot.setZone(clock.zone).startOf('day');
-        const { queued, considered } = await queuePaymentReminders({ db, schema, rule: paymentDayRule, offsets: settings.reminderOffsets, day, now: clock.now() });
+        const { queued, considered } = await queuePaymentReminders({ db, schema, rule: paymentDayRule, offsets: settings.reminderOffsets, day, now: clock.now(), describe: reminderParams(locale) });
         if (queued > 0) wakeSender();
         return `${day.toISODate() ?? ''}: ${queued} reminders queued (${considered} subscriptions due)`;
       },
     },
     {
       name: 'mail-article-digest',
-      description: 'queues the digest of the articles published since the last one',
       cron: '0 0 7 * * *',
       timeout: Duration.fromObject({ minutes: 30 }),
       retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },
       catchUp: { policy: 'latest' },
       async run({ slot }) {
         const since = ((await lastSucceededSlotBefore(db, 'mail-article-digest', slot)) ?? slot.minus({ days: 1 })).setZone(clock.zone);
-        const { articles, queued } = await queueArticleDigest({ db, since, until: slot, upgradeUrl: settings.upgradeUrl, now: clock.now() });
+        const { articles, queued } = await queueArticleDigest({ db, since, until: slot, upgradeUrl: settings.upgradeUrl, sinceLabel: digestSinceLabel(since, locale), now: clock.now() });
         if (queued > 0) wakeSender();
         return `${articles} articles since ${since.setZone(clock.zone).toFormat('yyyy-MM-dd HH:mm')}: ${queued} digests queued`;
       },
     },
     {
       name: 'mail-outbox-health',
-      description: 'alerts when queued mail waits too long or too much mail fails',
       cron: '0 */5 * * * *',
       timeout: Duration.fromObject({ minutes: 1 }),
       retry: { attempts: 2, backoff: Duration.fromObject({ seconds: 10 }) },

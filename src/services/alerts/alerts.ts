@@ -8,13 +8,14 @@ import { toDbTime } from '../../db/time.js';
 
 /** How services reach people without knowing Slack: the alerts channel, with the on-call mention. */
 export interface Notifier {
-  postAlert(text: string): Promise<{ channelId: string; ts: string }>;
+  /** Posts to the alerts channel for on-call; `alsoNotify` names more user groups to mention (accounting for billing). */
+  postAlert(text: string, alsoNotify?: readonly string[]): Promise<{ channelId: string; ts: string }>;
   postReply(channelId: string, threadTs: string, text: string): Promise<void>;
 }
 
 export interface Alerts {
   /** Posts the alert unless one is already open for `key`; true when this call posted it. */
-  open(key: string, message: string): Promise<boolean>;
+  open(key: string, message: string, alsoNotify?: readonly string[]): Promise<boolean>;
   /** Replies in the open alert's thread and closes it; false when none was open. */
   resolve(key: string, message: string): Promise<boolean>;
   isOpen(key: string): Promise<boolean>;
@@ -32,7 +33,7 @@ export const billingGuardAlert = 'billing-channel-guard';
  */
 export function createAlerts({ db, notifier, clock, logger }: { db: Knex; notifier: Notifier; clock: Clock; logger: Logger }): Alerts {
   return {
-    async open(key, message) {
+    async open(key, message, alsoNotify = []) {
       let id: number;
       try {
         id = await insertReturningId(db, table, { key, open_key: key, message, opened_at: toDbTime(clock.now()) });
@@ -41,7 +42,7 @@ export function createAlerts({ db, notifier, clock, logger }: { db: Knex; notifi
         throw error;
       }
       try {
-        const posted = await notifier.postAlert(message);
+        const posted = await notifier.postAlert(message, alsoNotify);
         await db(table).where({ id }).update({ channel_id: posted.channelId, thread_ts: posted.ts });
         return true;
       } catch (error) {

@@ -9,6 +9,8 @@ export interface DigestInput {
   since: DateTime;
   until: DateTime;
   upgradeUrl: string;
+  /** `since` as the customer reads it in the mail (a view's job). */
+  sinceLabel: string;
   now: DateTime;
   /** Users read and messages queued per batch. */
   batchSize?: number;
@@ -27,7 +29,7 @@ interface Article {
  * unsubscribed users get nothing. Keyed by (window end, user): running the same
  * window again queues nothing new.
  */
-export async function queueArticleDigest({ db, since, until, upgradeUrl, now, batchSize = 500 }: DigestInput): Promise<{ articles: number; queued: number }> {
+export async function queueArticleDigest({ db, since, until, upgradeUrl, sinceLabel, now, batchSize = 500 }: DigestInput): Promise<{ articles: number; queued: number }> {
   const articles = (await db('articles')
     .where('published_at', '>', toDbTime(since))
     .andWhere('published_at', '<=', toDbTime(until))
@@ -38,7 +40,6 @@ export async function queueArticleDigest({ db, since, until, upgradeUrl, now, ba
   const full = articles.map(({ title, summary, url }) => ({ title, summary, url }));
   const free = articles.filter((a) => !a.paid_only).map(({ title, summary, url }) => ({ title, summary, url }));
   const paidTitles = articles.filter((a) => a.paid_only).map(({ title, url }) => ({ title, url }));
-  const sinceLabel = since.setLocale('ja').toFormat('M月d日');
   const key = toDbTime(until).replace(' ', 'T');
   let queued = 0;
   for (let after = 0; ; ) {

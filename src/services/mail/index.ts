@@ -6,7 +6,7 @@ import type { Config } from '../../config.js';
 import { BantoError } from '../../errors.js';
 import { enqueueMail, findMail, recentMailOf, type MailRequest } from './outbox.js';
 import { createMailSender, type MailSender } from './sender.js';
-import { sampleParams } from './render.js';
+import { renderMail, sampleParams } from './render.js';
 import { approveBulkResend, findCustomer, requestBulkResend, resendMail } from './resend.js';
 import { readMailStatus } from './status.js';
 import { approveAllDrafts, decideTemplate, findTemplateVersion, importTemplates, listTemplates, readTemplateFiles, recordTestSend } from './templates.js';
@@ -52,7 +52,6 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
     importTemplates: () => importTemplates(db, readTemplateFiles(mail.templatesDir), clock.now()),
     approveAllDrafts: (by: string) => approveAllDrafts(db, by, clock.now()),
     templates: () => listTemplates(db),
-    templateVersion: (id: number) => findTemplateVersion(db, id),
     decide: (id: number, decision: 'approve' | 'reject', userId: string) => decideTemplate(db, { id, decision, userId, at: clock.now() }),
     /** A draft (or any version) rendered with its sample values, to the staff member reviewing it. */
     async sendTest(id: number, userId: string, to: string) {
@@ -64,6 +63,13 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
       return queued.id;
     },
     findCustomer: (query: string) => findCustomer(db, query),
+    /** The address of user `id`, for mail addressed by user id; undefined when there is no such user. */
+    emailOfUser: async (id: string) => (/^\d+$/.test(id) ? (await findCustomer(db, id))?.email : undefined),
+    /** A template version and its preview with the sample values, for the executive reviewing it. */
+    async review(id: number) {
+      const version = await findTemplateVersion(db, id);
+      return version && { version, preview: renderMail(version, sampleParams(version.params)) };
+    },
     async resend(id: number, requestedBy: string) {
       const created = await resendMail(db, { id, requestedBy, at: clock.now() });
       sender.wake();

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { DateTime } from 'luxon';
 import type { BillingSchema } from '../../config.js';
 import { toDbDate } from '../../db/time.js';
-import { formatYen } from '../../views/format.js';
 import { addBusinessDays, isBusinessDay, nominalDatesChargedOn, type PaymentDayRule } from '../payments/business-days.js';
 import { buildRow, enqueuePrepared, resolveVersion } from './outbox.js';
 
@@ -15,10 +14,18 @@ export interface ReminderInput {
   /** The business day the reminders are for (the job's slot, in the business zone). */
   day: DateTime;
   now: DateTime;
+  /** The template's parameters for one reminder, written for the customer (a view's job, not the service's). */
+  describe: (due: DueReminder) => Record<string, unknown>;
 }
 
-const when = (offset: number) => (offset === 0 ? '本日' : `${offset}営業日後`);
-const japaneseDate = (day: DateTime) => day.setLocale('ja').toFormat('yyyy年M月d日(EEE)');
+/** One reminder as data: whose, for how much, for which payment day, how many business days ahead. */
+export interface DueReminder {
+  name: string;
+  plan: string;
+  amount: number;
+  paymentDay: DateTime;
+  offset: number;
+}
 
 /**
  * Queues the reminders due on `day`: for each offset N, every active
@@ -26,7 +33,7 @@ const japaneseDate = (day: DateTime) => day.setLocale('ja').toFormat('yyyy年M�
  * day) is N business days later. Each is keyed by (subscription, payment day,
  * offset), so running a day twice queues nothing new.
  */
-export async function queuePaymentReminders({ db, schema, rule, offsets, day, now }: ReminderInput): Promise<{ queued: number; considered: number }> {
+export async function queuePaymentReminders({ db, schema, rule, offsets, day, now, describe }: ReminderInput): Promise<{ queued: number; considered: number }> {
   if (!isBusinessDay(day)) return { queued: 0, considered: 0 };
   const version = await resolveVersion(db, 'payment-reminder');
   const s = schema.subscriptions;
@@ -51,7 +58,7 @@ export async function queuePaymentReminders({ db, schema, rule, offsets, day, no
           to: sub.email,
           userId: String(sub.userId),
           dedupeKey: `reminder:${sub.id}:${toDbDate(paymentDay)}:${offset}`,
-          params: { name: sub.name, plan: sub.plan, amount: formatYen(Number(sub.amount)), due_date: japaneseDate(paymentDay), when: when(offset) },
+          params: describe({ name: sub.name, plan: sub.plan, amount: Number(sub.amount), paymentDay, offset }),
         },
         now,
       ),

@@ -88,7 +88,7 @@ export async function approveBulkResend(db: Knex, input: { id: number; approvedB
   if (!row) throw new BantoError('BULK_RESEND_NOT_FOUND', `no bulk resend #${input.id}`);
   if (row.requested_by === input.approvedBy) throw new BantoError('SECOND_PERSON_REQUIRED', 'the person who asked cannot approve their own bulk resend');
   const claimed = await db('banto_mail_bulk_resends').where({ id: input.id, state: 'pending' }).update({ state: 'approved', decided_by: input.approvedBy, decided_at: toDbTime(input.at) });
-  if (claimed === 0) throw new BantoError('BULK_RESEND_DECIDED', `bulk resend #${input.id} was already approved by <@${String(row.decided_by)}>`);
+  if (claimed === 0) throw new BantoError('BULK_RESEND_DECIDED', `bulk resend #${input.id} was already approved by ${String(row.decided_by)}`, [String(row.decided_by)]);
   const from = fromDbTime(String(row.window_from));
   const to = fromDbTime(String(row.window_to));
   const failed = (await failedIn(db, from, to).orderBy('id')) as OutboxRow[];
