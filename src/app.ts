@@ -29,7 +29,7 @@ import type { MailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
 import { createServices } from './wiring.js';
 
-export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface StartOptions {
   config: Config;

@@ -18,7 +18,3 @@ export async function migrateLatest(db: Knex, { waitMs = 60_000 } = {}): Promise
     }
   }
 }
-
-export async function rollbackAll(db: Knex): Promise<void> {
-  await db.migrate.rollback(migrationConfig, true);
-}

@@ -77,4 +77,3 @@ interface Declared<K extends RequestKind, A extends Answers> {
 export const command = <A extends Answers>(entry: Declared<'command', A> & { help: HelpKey; usage?: string }): CommandEntry => ({ kind: 'command', ...entry });
 export const action = <A extends Answers>(entry: Declared<'action', A>): RegistryEntry => ({ kind: 'action', ...entry });
 export const view = <A extends Answers>(entry: Declared<'view', A>): RegistryEntry => ({ kind: 'view', ...entry });
-export const shortcut = <A extends Answers>(entry: Declared<'shortcut', A>): RegistryEntry => ({ kind: 'shortcut', ...entry });

@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { OutboxMail } from '../services/mail/outbox.js';
-import type { RenderedMail } from '../services/mail/render.js';
+import type { TemplateBody } from '../services/mail/render.js';
 import type { Customer } from '../services/mail/resend.js';
 import type { MailStatus } from '../services/mail/status.js';
 import type { TemplateOverview, TemplateVersion } from '../services/mail/templates.js';
@@ -36,7 +36,7 @@ export function renderTemplateList(templates: TemplateOverview[], locale: Locale
 }
 
 /** The review modal: the version rendered with its sample values, and what an executive may do with it. */
-export function renderTemplateReview({ version, preview }: { version: TemplateVersion; preview: RenderedMail }, locale: Locale, zone: string, notice?: string): View {
+export function renderTemplateReview({ version, preview }: { version: TemplateVersion; preview: TemplateBody }, locale: Locale, zone: string, notice?: string): View {
   const m = mailMessages(locale);
   const blocks: KnownBlock[] = [
     headerBlock(`${version.name} v${version.version}`),
@@ -89,10 +89,6 @@ export function renderResendConfirm(customer: Customer, mail: OutboxMail, locale
     submit: plain(m.confirm),
     private_metadata: String(mail.id),
   });
-}
-
-export function renderNotice(title: string, text: string): View {
-  return modal('banto_notice', title, [sectionBlock(text)]);
 }
 
 export function renderBulkRequest(id: number, by: string, count: number, label: string, locale: Locale): MessageView {

@@ -1,4 +1,5 @@
 import type { RoleName } from '../config.js';
+import { formatYen } from './format.js';
 
 export type Locale = 'ja' | 'en';
 
@@ -32,9 +33,9 @@ const ja = {
   countUnit: ' 件',
   anomaly: {
     'failed-rate': (day: string, f: Record<string, number | string>) => `:warning: ${day} の決済失敗率が ${f.percent}% です (${f.failed}/${f.attempts} 件、上限 ${f.max}%)。`,
-    'below-expected': (day: string, f: Record<string, number | string>) => `:warning: ${day} の入金が予定の ${f.percent}% です (¥${Number(f.paid).toLocaleString('ja-JP')} / 予定 ¥${Number(f.expected).toLocaleString('ja-JP')}、下限 ${f.min}%)。`,
+    'below-expected': (day: string, f: Record<string, number | string>) => `:warning: ${day} の入金が予定の ${f.percent}% です (${formatYen(Number(f.paid))} / 予定 ${formatYen(Number(f.expected))}、下限 ${f.min}%)。`,
     'no-payments': (day: string, f: Record<string, number | string>) => `:warning: 支払日 ${day} の ${f.since} から ${f.hours} 時間、成功した決済がありません。`,
-    'provider-total': (day: string, f: Record<string, number | string>) => `:warning: ${day} の決済額が決済代行会社の合計と合いません (Banto ¥${Number(f.ours).toLocaleString('ja-JP')} / 代行会社 ¥${Number(f.theirs).toLocaleString('ja-JP')})。`,
+    'provider-total': (day: string, f: Record<string, number | string>) => `:warning: ${day} の決済額が決済代行会社の合計と合いません (Banto ${formatYen(Number(f.ours))} / 代行会社 ${formatYen(Number(f.theirs))})。`,
   },
   anomalyOver: (rule: string, day: string) => `:white_check_mark: ${day} の ${rule} は解消しました。`,
   chartTitle: (label: string) => `直近30日の成功額 (${label} まで)`,
@@ -103,9 +104,9 @@ const en: Messages = {
   countUnit: '',
   anomaly: {
     'failed-rate': (day: string, f: Record<string, number | string>) => `:warning: ${f.percent}% of payments failed on ${day} (${f.failed} of ${f.attempts}; the limit is ${f.max}%).`,
-    'below-expected': (day: string, f: Record<string, number | string>) => `:warning: ${day} brought in ${f.percent}% of what was expected (¥${Number(f.paid).toLocaleString('ja-JP')} of ¥${Number(f.expected).toLocaleString('ja-JP')}; the floor is ${f.min}%).`,
+    'below-expected': (day: string, f: Record<string, number | string>) => `:warning: ${day} brought in ${f.percent}% of what was expected (${formatYen(Number(f.paid))} of ${formatYen(Number(f.expected))}; the floor is ${f.min}%).`,
     'no-payments': (day: string, f: Record<string, number | string>) => `:warning: No payment has succeeded for ${f.hours} hours since ${f.since} on payment day ${day}.`,
-    'provider-total': (day: string, f: Record<string, number | string>) => `:warning: ${day}'s total does not match the payment provider's (Banto ¥${Number(f.ours).toLocaleString('ja-JP')}, provider ¥${Number(f.theirs).toLocaleString('ja-JP')}).`,
+    'provider-total': (day: string, f: Record<string, number | string>) => `:warning: ${day}'s total does not match the payment provider's (Banto ${formatYen(Number(f.ours))}, provider ${formatYen(Number(f.theirs))}).`,
   },
   anomalyOver: (rule: string, day: string) => `:white_check_mark: ${rule} on ${day} is over.`,
   chartTitle: (label: string) => `Succeeded totals, 30 days to ${label}`,

@@ -1,5 +1,6 @@
 import { mailMessages } from '../../views/mail-messages.js';
-import { renderNotice, renderTemplateReview } from '../../views/mail.js';
+import { renderTemplateReview } from '../../views/mail.js';
+import { noticeModal } from '../../views/message.js';
 import type { Handler, HandlerArgs, HandlerDeps } from '../define.js';
 
 type Args = HandlerArgs<'action', 'later'>;
@@ -10,7 +11,7 @@ export function createTemplateReviewAction({ mail, locale, clock }: HandlerDeps)
   return async (args) => {
     const review = await mail.review(idOf(args));
     args.context.auditResult = review ? `${review.version.name} v${review.version.version}` : 'not found';
-    const view = review ? renderTemplateReview(review, locale, clock.zone) : renderNotice('Banto', mailMessages(locale).templateNotFound);
+    const view = review ? renderTemplateReview(review, locale, clock.zone) : noticeModal('Banto', mailMessages(locale).templateNotFound);
     await args.client.views.open({ trigger_id: args.body.trigger_id, view });
   };
 }

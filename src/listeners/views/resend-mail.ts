@@ -1,7 +1,8 @@
 import { errorCode } from '../../errors.js';
 import type { Customer } from '../../services/mail/resend.js';
 import { mailMessages } from '../../views/mail-messages.js';
-import { renderNotice, renderResendConfirm, renderResendPick } from '../../views/mail.js';
+import { renderResendConfirm, renderResendPick } from '../../views/mail.js';
+import { noticeModal } from '../../views/message.js';
 import type { Handler, HandlerArgs, HandlerDeps } from '../define.js';
 
 type Args = HandlerArgs<'view', 'ack'>;
@@ -44,10 +45,10 @@ export function createResendConfirmView({ mail, locale }: HandlerDeps): Handler<
     try {
       const id = await mail.resend(original, args.body.user.id);
       audit(args, `resend #${id} of #${original}`);
-      await args.ack({ response_action: 'update', view: renderNotice(m.resendTitle, m.resendQueued(id, original)) });
+      await args.ack({ response_action: 'update', view: noticeModal(m.resendTitle, m.resendQueued(id, original)) });
     } catch (error) {
       audit(args, errorCode(error));
-      await args.ack({ response_action: 'update', view: renderNotice(m.resendTitle, (error as Error).message) });
+      await args.ack({ response_action: 'update', view: noticeModal(m.resendTitle, (error as Error).message) });
     }
   };
 }

@@ -152,11 +152,6 @@ export async function latestRuns(db: Knex, jobs: readonly string[]): Promise<Map
   return runs;
 }
 
-export async function findRun(db: Knex, id: number): Promise<JobRun | undefined> {
-  const row = (await db(table).where({ id }).first()) as JobRunRow | undefined;
-  return row ? toJobRun(row) : undefined;
-}
-
 export async function pruneRuns(db: Knex, finishedBefore: DateTime): Promise<number> {
   return db(table).whereNot('status', 'running').andWhere('finished_at', '<', toDbTime(finishedBefore)).delete();
 }

@@ -115,23 +115,26 @@ export function buildRow(version: TemplateVersion, request: Omit<MailRequest, 't
   if (!isEmailAddress(request.to)) problems.unshift(`to: not an e-mail address: ${request.to}`);
   if (request.dedupeKey.length === 0 || request.dedupeKey.length > 191) problems.push('dedupeKey: 1 to 191 characters');
   if (problems.length > 0) throw new BantoError('MAIL_INVALID', problems.join('; '), problems);
+  return outboxRow(
+    {
+      dedupe_key: request.dedupeKey,
+      template: version.name,
+      template_version: version.version,
+      purpose: request.purpose ?? 'customer',
+      user_id: request.userId ?? null,
+      to_address: request.to,
+      params: JSON.stringify(request.params),
+      resend_of: request.resendOf ?? null,
+      requested_by: request.requestedBy ?? null,
+    },
+    at,
+  );
+}
+
+/** What a message is (already checked), queued at `at`: the one place an outbox row is made. */
+export function outboxRow(message: Record<string, unknown>, at: DateTime): Record<string, unknown> {
   const when = toDbTime(at);
-  return {
-    dedupe_key: request.dedupeKey,
-    template: version.name,
-    template_version: version.version,
-    purpose: request.purpose ?? 'customer',
-    user_id: request.userId ?? null,
-    to_address: request.to,
-    params: JSON.stringify(request.params),
-    state: 'queued',
-    attempts: 0,
-    next_attempt_at: when,
-    resend_of: request.resendOf ?? null,
-    requested_by: request.requestedBy ?? null,
-    created_at: when,
-    updated_at: when,
-  };
+  return { ...message, state: 'queued', attempts: 0, next_attempt_at: when, created_at: when, updated_at: when };
 }
 
 export async function prepareMail(db: Knex, request: MailRequest, at: DateTime): Promise<Record<string, unknown>> {

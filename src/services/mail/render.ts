@@ -10,13 +10,8 @@ export interface TemplateParam {
 export type ParamValue = string | number | boolean | Record<string, unknown>[];
 export type Params = Record<string, unknown>;
 
+/** A template's three parts, and a mail rendered from them. */
 export interface TemplateBody {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
@@ -61,7 +56,7 @@ export function referencedNames(body: string): string[] {
 }
 
 /** Subject and text are plain text; only the HTML part escapes parameter values. */
-export function renderMail(body: TemplateBody, params: Params): RenderedMail {
+export function renderMail(body: TemplateBody, params: Params): TemplateBody {
   return {
     subject: Mustache.render(body.subject, params, undefined, noEscape).replace(/\s*\n\s*/g, ' ').trim(),
     text: Mustache.render(body.text, params, undefined, noEscape),

@@ -4,7 +4,7 @@ import type { DateTime } from 'luxon';
 import { insertReturningId } from '../../db/insert.js';
 import { fromDbTime, toDbTime } from '../../db/time.js';
 import { BantoError } from '../../errors.js';
-import { enqueuePrepared, type OutboxRow } from './outbox.js';
+import { enqueuePrepared, outboxRow, type OutboxRow } from './outbox.js';
 import { findVersionByNumber } from './templates.js';
 
 export interface Customer {
@@ -25,23 +25,8 @@ export async function findCustomer(db: Knex, query: string): Promise<Customer | 
 
 /** A copy of a customer's message, queued anew and linked to the original; the original's approved version is used. */
 function resendRow(original: OutboxRow, requestedBy: string, dedupeKey: string, at: DateTime): Record<string, unknown> {
-  const when = toDbTime(at);
-  return {
-    dedupe_key: dedupeKey,
-    template: original.template,
-    template_version: original.template_version,
-    purpose: 'resend',
-    user_id: original.user_id,
-    to_address: original.to_address,
-    params: original.params,
-    state: 'queued',
-    attempts: 0,
-    next_attempt_at: when,
-    resend_of: original.id,
-    requested_by: requestedBy,
-    created_at: when,
-    updated_at: when,
-  };
+  const { template, template_version, user_id, to_address, params } = original;
+  return outboxRow({ dedupe_key: dedupeKey, template, template_version, purpose: 'resend', user_id, to_address, params, resend_of: original.id, requested_by: requestedBy }, at);
 }
 
 export async function resendMail(db: Knex, input: { id: number; requestedBy: string; at: DateTime }): Promise<number> {

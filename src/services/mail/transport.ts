@@ -31,7 +31,6 @@ export interface HandOver {
 }
 
 export interface MailTransport {
-  readonly kind: 'smtp' | 'files';
   /** How many messages may be in flight at once. */
   readonly concurrency: number;
   /** Sends one message, handing it over at the last moment before it is committed (SMTP: the final dot; files: the rename). */
@@ -128,7 +127,6 @@ export function createSmtpTransport({ url, connections, ratePerSecond }: SmtpOpt
     done();
   });
   return {
-    kind: 'smtp',
     concurrency: connections,
     async deliver(mail, handOver) {
       const info = await transporter.sendMail({ ...mail, [handOverKey]: handOver } as SendMailOptions);
@@ -147,7 +145,6 @@ export function createFileTransport(dir: string): MailTransport {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   let ready: Promise<unknown> | undefined;
   return {
-    kind: 'files',
     concurrency: 4,
     async deliver(mail, handOver) {
       await (ready ??= mkdir(join(dir, '.partial'), { recursive: true }));
