@@ -10,10 +10,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
   {
@@ -38,8 +35,22 @@ export default tseslint.config(
           patterns: [
             { group: ['@slack/*'], message: 'Services never import Slack; take a Notifier or a Publisher.' },
             {
-              group: ['**/views/*', '**/listeners/*', '**/listeners/**', '**/schedules/*', '**/schedules/**', '**/http/*', '**/local/*', '**/cli/*', '**/app.js', '**/wiring.js', '**/bolt.js', '**/notifier/*'],
-              message: 'Services import nothing from the outer layers: return data and let views, listeners and schedules use it.',
+              group: [
+                '**/views/*',
+                '**/listeners/*',
+                '**/listeners/**',
+                '**/schedules/*',
+                '**/schedules/**',
+                '**/http/*',
+                '**/local/*',
+                '**/cli/*',
+                '**/app.js',
+                '**/wiring.js',
+                '**/bolt.js',
+                '**/notifier/*',
+              ],
+              message:
+                'Services import nothing from the outer layers: return data and let views, listeners and schedules use it.',
             },
           ],
         },
@@ -48,8 +59,14 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
-        { selector: 'Literal[value=/[\\u3040-\\u30ff\\u4e00-\\u9fff]/]', message: 'Japanese text belongs in views/ and the message catalogues.' },
-        { selector: 'TemplateElement[value.raw=/[\\u3040-\\u30ff\\u4e00-\\u9fff]/]', message: 'Japanese text belongs in views/ and the message catalogues.' },
+        {
+          selector: 'Literal[value=/[\\u3040-\\u30ff\\u4e00-\\u9fff]/]',
+          message: 'Japanese text belongs in views/ and the message catalogues.',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/[\\u3040-\\u30ff\\u4e00-\\u9fff]/]',
+          message: 'Japanese text belongs in views/ and the message catalogues.',
+        },
         { selector: 'Literal[value=/<[@#!]|<https?:/]', message: 'Slack markup belongs in views/.' },
         { selector: 'TemplateElement[value.raw=/<[@#!]|<https?:/]', message: 'Slack markup belongs in views/.' },
       ],
@@ -62,8 +79,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/services/**', '**/schedules/**'], allowTypeImports: true, message: 'Views are pure: they may import only types from services.' },
-            { group: ['**/listeners/**', '**/http/*', '**/local/*', '**/cli/*', '**/db/*', 'knex'], message: 'Views are pure functions of data.' },
+            {
+              group: ['**/services/**', '**/schedules/**'],
+              allowTypeImports: true,
+              message: 'Views are pure: they may import only types from services.',
+            },
+            {
+              group: ['**/listeners/**', '**/http/*', '**/local/*', '**/cli/*', '**/db/*', 'knex'],
+              message: 'Views are pure functions of data.',
+            },
           ],
         },
       ],
@@ -74,7 +98,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['knex', '**/db/*'], message: 'Listeners and HTTP routes run no SQL: call a service.' }] },
+        {
+          patterns: [{ group: ['knex', '**/db/*'], message: 'Listeners and HTTP routes run no SQL: call a service.' }],
+        },
       ],
     },
   },

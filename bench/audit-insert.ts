@@ -6,8 +6,30 @@ import { createBulkInserter } from '../src/db/bulk-insert.js';
 import { migrateLatest } from '../src/db/migrate.js';
 
 const total = 20_000;
-const columns = ['at', 'user_id', 'kind', 'name', 'arguments', 'channel_id', 'outcome', 'reason', 'result', 'latency_ms'] as const;
-const row = { at: '2026-11-29 00:00:00.000', user_id: 'U01EXEC', kind: 'command', name: '/banto help', arguments: 'help', channel_id: 'C0BILLING', outcome: 'allowed', reason: null, result: 'ok', latency_ms: 3 };
+const columns = [
+  'at',
+  'user_id',
+  'kind',
+  'name',
+  'arguments',
+  'channel_id',
+  'outcome',
+  'reason',
+  'result',
+  'latency_ms',
+] as const;
+const row = {
+  at: '2026-11-29 00:00:00.000',
+  user_id: 'U01EXEC',
+  kind: 'command',
+  name: '/banto help',
+  arguments: 'help',
+  channel_id: 'C0BILLING',
+  outcome: 'allowed',
+  reason: null,
+  result: 'ok',
+  latency_ms: 3,
+};
 
 /** banto_audit rows into a WAL SQLite file: knex's multi-row INSERT vs the prepared-statement bulk inserter. */
 export async function benchAuditInsert(): Promise<string> {

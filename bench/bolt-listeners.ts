@@ -8,11 +8,26 @@ import { openDatabase } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 
 const events = 20_000;
-const body = { team_id: 'T0DEMO', channel_id: 'C0BILLING', user_id: 'U01EXEC', command: '/banto', text: 'help', response_url: 'http://127.0.0.1:9/r', trigger_id: 'T1' };
+const body = {
+  team_id: 'T0DEMO',
+  channel_id: 'C0BILLING',
+  user_id: 'U01EXEC',
+  command: '/banto',
+  text: 'help',
+  response_url: 'http://127.0.0.1:9/r',
+  trigger_id: 'T1',
+};
 
 function newApp(): App {
   const receiver = new HTTPReceiver({ signingSecret: 'bench-signing-secret-0123456789', logLevel: LogLevel.ERROR });
-  return new App({ token: 'xoxb-bench', botId: 'B0', botUserId: 'U0', receiver, logLevel: LogLevel.ERROR, convoStore: false });
+  return new App({
+    token: 'xoxb-bench',
+    botId: 'B0',
+    botUserId: 'U0',
+    receiver,
+    logLevel: LogLevel.ERROR,
+    convoStore: false,
+  });
 }
 
 /** CPU µs per event through Bolt's processEvent, 50 at a time, after a warm-up. */
@@ -37,11 +52,28 @@ export async function benchBoltListeners(): Promise<string> {
 
     const routed = newApp();
     const entries = Array.from({ length: handlers }, (_, i) =>
-      command({ key: i === 0 ? '/banto help' : `/other${i}`, roles: 'anyone', help: '/banto help', answers: 'ack', create: () => async ({ ack }) => ack() }),
+      command({
+        key: i === 0 ? '/banto help' : `/other${i}`,
+        roles: 'anyone',
+        help: '/banto help',
+        answers: 'ack',
+        create:
+          () =>
+          async ({ ack }) =>
+            ack(),
+      }),
     );
     const audit = createAuditLog({ db, logger });
     routed.use(
-      createAuthorizeAndAudit({ entries, handlerDeps: {} as never, audit, logger, locale: 'ja', clock: createSystemClock('Asia/Tokyo'), roles: { rolesOf: async () => new Set() } }),
+      createAuthorizeAndAudit({
+        entries,
+        handlerDeps: {} as never,
+        audit,
+        logger,
+        locale: 'ja',
+        clock: createSystemClock('Asia/Tokyo'),
+        roles: { rolesOf: async () => new Set() },
+      }),
     );
     const boltUs = await cpuPerEvent(bolt);
     const routedUs = await cpuPerEvent(routed);

@@ -30,12 +30,35 @@ async function measure(db: Knex) {
   const base = clock.now().startOf('day');
   const logger = pino({ level: 'silent' });
   const claimFinish = await timeUs(runs, async (i) => {
-    const id = await claimSlot(db, { job: 'bench', slot: base.plus({ seconds: i + 100 }), trigger: 'schedule', host: 'bench', now: clock.now(), lease });
+    const id = await claimSlot(db, {
+      job: 'bench',
+      slot: base.plus({ seconds: i + 100 }),
+      trigger: 'schedule',
+      host: 'bench',
+      now: clock.now(),
+      lease,
+    });
     await finishRun(db, id!, { status: 'succeeded', finishedAt: clock.now(), durationMs: 0 });
   });
   const runner = createJobRunner(
-    { db, clock, logger, alerts: createAlerts({ db, notifier: createLogNotifier(logger), clock, logger }), locale: 'en', host: 'bench' },
-    [{ name: 'noop', cron: '0 0 0 1 1 *', timeout: lease, retry: { attempts: 1, backoff: lease }, catchUp: { policy: 'none' }, run: async () => undefined }],
+    {
+      db,
+      clock,
+      logger,
+      alerts: createAlerts({ db, notifier: createLogNotifier(logger), clock, logger }),
+      locale: 'en',
+      host: 'bench',
+    },
+    [
+      {
+        name: 'noop',
+        cron: '0 0 0 1 1 *',
+        timeout: lease,
+        retry: { attempts: 1, backoff: lease },
+        catchUp: { policy: 'none' },
+        run: async () => undefined,
+      },
+    ],
     'Asia/Tokyo',
   );
   const fullRun = await timeUs(runs, () => runner.runNow('noop', 'bench'));
@@ -59,7 +82,15 @@ export async function benchJobCoordinator(): Promise<string> {
   if (server) {
     const url = new URL(server);
     const name = `banto_bench_${process.pid}`;
-    const admin = knex({ client: 'mysql2', connection: { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } });
+    const admin = knex({
+      client: 'mysql2',
+      connection: {
+        host: url.hostname,
+        port: Number(url.port || 3306),
+        user: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+      },
+    });
     await admin.raw(`CREATE DATABASE \`${name}\``);
     url.pathname = `/${name}`;
     const mysql = openDatabase(url.toString());
@@ -67,7 +98,9 @@ export async function benchJobCoordinator(): Promise<string> {
     await mysql.destroy();
     await admin.raw(`DROP DATABASE \`${name}\``);
     await admin.destroy();
-    results.push(`| MariaDB (loopback) | ${bareTick.toFixed(1)} | ${m.claimFinish.toFixed(0)} | ${m.fullRun.toFixed(0)} |`);
+    results.push(
+      `| MariaDB (loopback) | ${bareTick.toFixed(1)} | ${m.claimFinish.toFixed(0)} | ${m.fullRun.toFixed(0)} |`,
+    );
   } else {
     results.push('| MariaDB | — | skipped: set BANTO_BENCH_MYSQL_URL (or BANTO_TEST_MYSQL_URL) | — |');
   }

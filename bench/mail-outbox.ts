@@ -50,7 +50,11 @@ async function bareLoop(url: string, rendered: { subject: string; text: string; 
         from: 'Banto <no-reply@banto.local>',
         to: 'developer@example.com',
         messageId: `<bare.${i}@banto.local>`,
-        headers: { 'X-Banto-Outbox-Id': String(i), 'X-Banto-Template': 'payment-reminder v1', 'X-Banto-Original-To': `member${i}@example.jp` },
+        headers: {
+          'X-Banto-Outbox-Id': String(i),
+          'X-Banto-Template': 'payment-reminder v1',
+          'X-Banto-Original-To': `member${i}@example.jp`,
+        },
         ...rendered,
       }),
     ),
@@ -64,7 +68,15 @@ async function bareLoop(url: string, rendered: { subject: string; text: string; 
 async function throughOutbox(url: string, databaseUrl: string): Promise<{ queueMs: number; sendMs: number }> {
   const db = openDatabase(databaseUrl);
   await migrateLatest(db);
-  const base = loadConfig({ env: { BANTO_CONFIG: join(root, 'config/banto.yml'), DATABASE_URL: databaseUrl, SMTP_URL: url, LOG_LEVEL: 'silent' }, cwd: root });
+  const base = loadConfig({
+    env: {
+      BANTO_CONFIG: join(root, 'config/banto.yml'),
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: url,
+      LOG_LEVEL: 'silent',
+    },
+    cwd: root,
+  });
   const config: Config = { ...base, mail: { ...base.mail, ratePerSecond: 0, connections } };
   const clock = createSystemClock(config.timezone);
   const mail = createMailService({ db, clock, logger: pino({ level: 'silent' }), config });
@@ -72,7 +84,9 @@ async function throughOutbox(url: string, databaseUrl: string): Promise<{ queueM
   await approveAllDrafts(db, 'bench', DateTime.now());
   const version = await resolveVersion(db, 'payment-reminder');
   const queueStarted = performance.now();
-  const rows = Array.from({ length: messages }, (_, i) => buildRow(version, { to: `member${i}@example.jp`, params, dedupeKey: `bench:${Date.now()}:${i}` }, clock.now()));
+  const rows = Array.from({ length: messages }, (_, i) =>
+    buildRow(version, { to: `member${i}@example.jp`, params, dedupeKey: `bench:${Date.now()}:${i}` }, clock.now()),
+  );
   await enqueuePrepared(db, rows);
   const queueMs = performance.now() - queueStarted;
   const started = performance.now();
@@ -92,7 +106,9 @@ export async function benchMailOutbox(): Promise<string> {
   const [template] = readTemplateFiles(join(root, 'templates')).filter((t) => t.name === 'payment-reminder');
   if (!template) throw new Error('templates/payment-reminder.yml is missing');
   const rendered = renderMail(template, params);
-  const targets: [string, () => string][] = [['SQLite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'banto-bench-mail-')), 'outbox.sqlite3')}`]];
+  const targets: [string, () => string][] = [
+    ['SQLite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'banto-bench-mail-')), 'outbox.sqlite3')}`],
+  ];
   const mysql = process.env.BENCH_MYSQL_URL;
   if (mysql) targets.push(['MariaDB', () => mysql]);
   const lines: string[] = [];
@@ -106,7 +122,8 @@ export async function benchMailOutbox(): Promise<string> {
         bare.push(await bareLoop(url, rendered));
         const target = databaseUrl();
         const result = await throughOutbox(url, target);
-        if (target.startsWith('sqlite:')) rmSync(resolve(target.slice('sqlite:'.length), '..'), { recursive: true, force: true });
+        if (target.startsWith('sqlite:'))
+          rmSync(resolve(target.slice('sqlite:'.length), '..'), { recursive: true, force: true });
         else {
           const db = openDatabase(target);
           await db('banto_mail_outbox').where('dedupe_key', 'like', 'bench:%').delete();
@@ -116,7 +133,9 @@ export async function benchMailOutbox(): Promise<string> {
         queue.push(result.queueMs);
       }
       const ratio = median(outbox) / median(bare);
-      lines.push(`| ${name} | ${rate(median(outbox))} msg/s (${Math.round(median(outbox))} ms) | ${rate(median(bare))} msg/s (${Math.round(median(bare))} ms) | **${ratio.toFixed(2)}x** | ${Math.round(median(queue))} ms |`);
+      lines.push(
+        `| ${name} | ${rate(median(outbox))} msg/s (${Math.round(median(outbox))} ms) | ${rate(median(bare))} msg/s (${Math.round(median(bare))} ms) | **${ratio.toFixed(2)}x** | ${Math.round(median(queue))} ms |`,
+      );
     }
     const accepted = await acceptedBy(child);
     return [

@@ -40,11 +40,21 @@ const utc = (dt: DateTime) => dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS');
 /** The same figures as `summarize`, written by hand and sent straight through mysql2. */
 async function rawSummary(conn: mysql.Connection, period: Period, previous: Period, lastWeek: Period | undefined) {
   const [from, to] = [utc(period.start), utc(period.end)];
-  const totals = (p: Period) => conn.query('SELECT status, COUNT(*) n, SUM(amount) total FROM payments WHERE paid_at >= ? AND paid_at < ? GROUP BY status', [utc(p.start), utc(p.end)]);
+  const totals = (p: Period) =>
+    conn.query(
+      'SELECT status, COUNT(*) n, SUM(amount) total FROM payments WHERE paid_at >= ? AND paid_at < ? GROUP BY status',
+      [utc(p.start), utc(p.end)],
+    );
   await Promise.all([
     totals(period),
-    conn.query("SELECT COUNT(*) n, SUM(amount) total FROM payments WHERE status = 'pending' AND due_date >= ? AND due_date < ?", [period.start.toISODate(), period.end.toISODate()]),
-    conn.query("SELECT s.plan, COUNT(*) n, SUM(p.amount) total FROM payments p JOIN subscriptions s ON s.id = p.subscription_id WHERE p.paid_at >= ? AND p.paid_at < ? AND p.status = 'succeeded' GROUP BY s.plan ORDER BY s.plan", [from, to]),
+    conn.query(
+      "SELECT COUNT(*) n, SUM(amount) total FROM payments WHERE status = 'pending' AND due_date >= ? AND due_date < ?",
+      [period.start.toISODate(), period.end.toISODate()],
+    ),
+    conn.query(
+      "SELECT s.plan, COUNT(*) n, SUM(p.amount) total FROM payments p JOIN subscriptions s ON s.id = p.subscription_id WHERE p.paid_at >= ? AND p.paid_at < ? AND p.status = 'succeeded' GROUP BY s.plan ORDER BY s.plan",
+      [from, to],
+    ),
     conn.query(
       `SELECT SUM(CASE WHEN EXISTS (SELECT 1 FROM payments e WHERE e.subscription_id = p.subscription_id AND e.status = 'succeeded' AND e.paid_at < p.paid_at) THEN 0 ELSE 1 END) new_n,
               SUM(CASE WHEN EXISTS (SELECT 1 FROM payments e WHERE e.subscription_id = p.subscription_id AND e.status = 'succeeded' AND e.paid_at < p.paid_at) THEN 0 ELSE p.amount END) new_total,
@@ -68,7 +78,10 @@ async function rawPaymentDay(conn: mysql.Connection, period: Period) {
         OR (s.status = 'active' AND s.next_payment_date >= ? AND s.next_payment_date < ?)`,
     [from, to, from, to],
   );
-  await conn.query("SELECT COUNT(*) n, SUM(p.amount) total FROM payments p WHERE p.status = 'succeeded' AND p.due_date >= ? AND p.due_date < ?", [from, to]);
+  await conn.query(
+    "SELECT COUNT(*) n, SUM(p.amount) total FROM payments p WHERE p.status = 'succeeded' AND p.due_date >= ? AND p.due_date < ?",
+    [from, to],
+  );
   await conn.query(
     `SELECT DISTINCT p.user_id user FROM payments p WHERE p.status = 'failed' AND p.due_date >= ? AND p.due_date < ?
        AND NOT EXISTS (SELECT 1 FROM payments ok WHERE ok.subscription_id = p.subscription_id AND ok.status = 'succeeded' AND ok.due_date >= ? AND ok.due_date < ?)
@@ -91,10 +104,16 @@ async function medianMs(times: number, run: () => Promise<unknown>): Promise<num
 /** Day and month summaries over 2,000,000 payments on MariaDB, next to the same SQL by hand and to the single raw aggregate. */
 export async function benchPaymentsSummary(): Promise<string> {
   const server = process.env.BANTO_BENCH_MYSQL_URL ?? process.env.BANTO_TEST_MYSQL_URL;
-  if (!server) return '### payments-summary\n\nskipped: set BANTO_BENCH_MYSQL_URL (or BANTO_TEST_MYSQL_URL) to a MariaDB server';
+  if (!server)
+    return '### payments-summary\n\nskipped: set BANTO_BENCH_MYSQL_URL (or BANTO_TEST_MYSQL_URL) to a MariaDB server';
   const url = new URL(server);
   const name = `banto_bench_payments_${process.pid}`;
-  const connection = { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  const connection = {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
   const admin = knex({ client: 'mysql2', connection });
   await admin.raw(`CREATE DATABASE \`${name}\``);
   url.pathname = `/${name}`;
@@ -107,15 +126,28 @@ export async function benchPaymentsSummary(): Promise<string> {
     const fillSeconds = (performance.now() - filled) / 1000;
     const summarizer = createPeriodSummarizer(db, defaultBillingSchema, 'next');
     const cases = [
-      { label: 'day 2026-06-15', period: day('2026-06-15'), previous: day('2026-06-14'), lastWeek: day('2026-06-08'), times: 21 },
+      {
+        label: 'day 2026-06-15',
+        period: day('2026-06-15'),
+        previous: day('2026-06-14'),
+        lastWeek: day('2026-06-08'),
+        times: 21,
+      },
       { label: 'month 2026-06', period: month('2026-06'), previous: month('2026-05'), lastWeek: undefined, times: 5 },
     ];
     const lines: string[] = [];
     for (const c of cases) {
       const banto = await medianMs(c.times, () => summarizer.summarize(c.period));
       const raw = await medianMs(c.times, () => rawSummary(conn, c.period, c.previous, c.lastWeek));
-      const single = await medianMs(c.times, () => conn.query("SELECT COUNT(*) n, SUM(amount) total FROM payments WHERE paid_at >= ? AND paid_at < ? AND status = 'succeeded'", [utc(c.period.start), utc(c.period.end)]));
-      lines.push(`| ${c.label} | ${banto.toFixed(1)} | ${raw.toFixed(1)} | **${(banto / raw).toFixed(2)}x** | ${single.toFixed(1)} |`);
+      const single = await medianMs(c.times, () =>
+        conn.query(
+          "SELECT COUNT(*) n, SUM(amount) total FROM payments WHERE paid_at >= ? AND paid_at < ? AND status = 'succeeded'",
+          [utc(c.period.start), utc(c.period.end)],
+        ),
+      );
+      lines.push(
+        `| ${c.label} | ${banto.toFixed(1)} | ${raw.toFixed(1)} | **${(banto / raw).toFixed(2)}x** | ${single.toFixed(1)} |`,
+      );
     }
     return [
       `### Billing summaries over ${rows.toLocaleString('en')} payments on MariaDB (filled in ${fillSeconds.toFixed(0)} s; median of 21 day / 5 month runs)`,

@@ -52,12 +52,36 @@ interface Load {
 
 async function load(port: number, durationSeconds: number): Promise<Load> {
   const body = new URLSearchParams({
-    team_id: 'T0DEMO', channel_id: 'C0BILLING', user_id: 'U01EXEC', user_name: 'sato', command: '/banto', text: 'help',
-    response_url: 'http://127.0.0.1:9/response', trigger_id: 'T1', api_app_id: 'A0BANTO',
+    team_id: 'T0DEMO',
+    channel_id: 'C0BILLING',
+    user_id: 'U01EXEC',
+    user_name: 'sato',
+    command: '/banto',
+    text: 'help',
+    response_url: 'http://127.0.0.1:9/response',
+    trigger_id: 'T1',
+    api_app_id: 'A0BANTO',
   }).toString();
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)) };
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/slack/events`, method: 'POST', headers, body, connections, duration: durationSeconds });
-  return { requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
+  };
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/slack/events`,
+    method: 'POST',
+    headers,
+    body,
+    connections,
+    duration: durationSeconds,
+  });
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 /** Signed slash commands at 50 connections: a bare acking Bolt app, then Banto (gate, roles, audit), in the same run. */
@@ -67,7 +91,12 @@ export async function benchSlackCommands(): Promise<string> {
   const rows: string[] = [];
   const servers = [
     { name: 'bare Bolt app, command only acks', script: 'bare-bolt.ts', port: 39101, args: [] as string[] },
-    { name: 'Banto, `/banto help` (roles, permission check, audit row)', script: 'banto.ts', port: 39102, args: [databaseUrl, join(root, 'config/banto.yml')] },
+    {
+      name: 'Banto, `/banto help` (roles, permission check, audit row)',
+      script: 'banto.ts',
+      port: 39102,
+      args: [databaseUrl, join(root, 'config/banto.yml')],
+    },
   ];
   // Rounds alternate bare and Banto, so a slow spell of the machine hits both; the median round counts.
   const measured: Record<string, Load[]> = {};
@@ -98,7 +127,9 @@ export async function benchSlackCommands(): Promise<string> {
     const m = median(runs);
     const all = runs.map((r) => Math.round(r.rps).toLocaleString('en')).join(' / ');
     const cpu = median(runs.map((r) => ({ ...r, rps: r.cpuPerRequestUs ?? 0 }))).rps;
-    rows.push(`| ${server.name} | ${Math.round(m.rps).toLocaleString('en')} | ${all} | ${m.p50} | ${m.p99} | ${Math.round(cpu)} | ${runs.reduce((n, r) => n + r.non2xx + r.errors, 0)} |`);
+    rows.push(
+      `| ${server.name} | ${Math.round(m.rps).toLocaleString('en')} | ${all} | ${m.p50} | ${m.p99} | ${Math.round(cpu)} | ${runs.reduce((n, r) => n + r.non2xx + r.errors, 0)} |`,
+    );
     cpuMedians[server.script] = cpu;
   }
   return [

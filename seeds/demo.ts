@@ -65,7 +65,11 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
   const now = options.now.setZone(zone);
   const existing = await db('users').count({ n: '*' }).first();
   if (Number(existing?.n ?? 0) > 0) {
-    if (!options.force) throw new BantoError('SEED_NOT_EMPTY', 'The business tables already hold data; seed with --force to replace them.');
+    if (!options.force)
+      throw new BantoError(
+        'SEED_NOT_EMPTY',
+        'The business tables already hold data; seed with --force to replace them.',
+      );
     for (const table of ['payments', 'subscriptions', 'articles', 'users']) await db(table).delete();
   }
 
@@ -84,14 +88,19 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
   };
 
   for (let id = 1; id <= userCount; id++) {
-    const createdAt = today.minus({ days: faker.number.int({ min: 1, max: 730 }) }).plus({ minutes: faker.number.int({ min: 0, max: 1439 }) });
+    const createdAt = today
+      .minus({ days: faker.number.int({ min: 1, max: 730 }) })
+      .plus({ minutes: faker.number.int({ min: 0, max: 1439 }) });
     const roll = faker.number.float({ min: 0, max: 1 });
     const everPaid = roll < 0.4;
     const cancelled = everPaid && roll > 0.35;
     const unsubscribed = !everPaid && faker.number.float({ min: 0, max: 1 }) < 0.06;
     users.push({
       id,
-      email: `${fakerEn.internet.username().toLowerCase().replace(/[^a-z0-9._-]/g, '')}.${id}@example.com`,
+      email: `${fakerEn.internet
+        .username()
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '')}.${id}@example.com`,
       name: faker.person.fullName(),
       password_hash: `$2b$10$${faker.string.alphanumeric(53)}`,
       plan: everPaid && !cancelled ? 'paid' : 'free',
@@ -108,7 +117,10 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
     let lastFailed = false;
     for (const due of monthlyDueDates(firstDue, billingDay, lastDue)) {
       // Charged on the business day the rule gives (weekends and holidays move to the next one).
-      const chargedAt = shiftToBusinessDay(due, 'next').plus({ hours: faker.number.int({ min: 0, max: 23 }), minutes: faker.number.int({ min: 0, max: 59 }) });
+      const chargedAt = shiftToBusinessDay(due, 'next').plus({
+        hours: faker.number.int({ min: 0, max: 23 }),
+        minutes: faker.number.int({ min: 0, max: 59 }),
+      });
       const charge = { user_id: id, subscription_id: id, amount, currency: 'JPY', due_date: toDbDate(due) };
       if (chargedAt > now) {
         payments.push({ ...charge, status: 'pending', paid_at: null });
@@ -118,7 +130,10 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
       const status = r < 0.045 ? 'failed' : r < 0.055 ? 'refunded' : 'succeeded';
       payments.push({ ...charge, status, paid_at: toDbTime(chargedAt) });
       lastFailed = status === 'failed';
-      const retryAt = shiftToBusinessDay(chargedAt.plus({ days: 3 }), 'next').set({ hour: chargedAt.hour, minute: chargedAt.minute });
+      const retryAt = shiftToBusinessDay(chargedAt.plus({ days: 3 }), 'next').set({
+        hour: chargedAt.hour,
+        minute: chargedAt.minute,
+      });
       if (lastFailed && faker.number.float({ min: 0, max: 1 }) < 0.6 && retryAt <= now) {
         payments.push({ ...charge, status: 'succeeded', paid_at: toDbTime(retryAt) });
         lastFailed = false;
@@ -150,5 +165,10 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
     await trx.batchInsert('payments', payments, 500);
     await trx.batchInsert('articles', articles, 500);
   });
-  return { users: users.length, subscriptions: subscriptions.length, payments: payments.length, articles: articles.length };
+  return {
+    users: users.length,
+    subscriptions: subscriptions.length,
+    payments: payments.length,
+    articles: articles.length,
+  };
 }

@@ -29,7 +29,9 @@ import type { MailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
 import { createServices } from './wiring.js';
 
-const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface StartOptions {
   config: Config;
@@ -83,7 +85,8 @@ async function listen(server: Server, port: number, host: string): Promise<strin
       server.listen(port, host, resolve);
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new BantoError('PORT_IN_USE', `port ${port} on ${host} is already in use; set PORT to a free one`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new BantoError('PORT_IN_USE', `port ${port} on ${host} is already in use; set PORT to a free one`);
     throw error;
   }
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
@@ -94,8 +97,12 @@ async function connectSocketMode(bolt: BoltSetup, logger: Logger, waitMs: number
   const started = bolt.app.start();
   started.catch((error: unknown) => logger.error({ err: error }, 'Socket Mode could not connect'));
   const timeout = new AbortController();
-  const outcome = await Promise.race([started.then(() => 'connected' as const), delay(waitMs, 'waiting' as const, { signal: timeout.signal })]).finally(() => timeout.abort());
-  if (outcome === 'waiting') logger.warn({ waitMs }, 'Slack has not answered yet; Banto keeps trying to connect in Socket Mode');
+  const outcome = await Promise.race([
+    started.then(() => 'connected' as const),
+    delay(waitMs, 'waiting' as const, { signal: timeout.signal }),
+  ]).finally(() => timeout.abort());
+  if (outcome === 'waiting')
+    logger.warn({ waitMs }, 'Slack has not answered yet; Banto keeps trying to connect in Socket Mode');
 }
 
 /** The composition root: config in, a running Banto out; stop() undoes all of it, and so does a failure half-way. */
@@ -103,7 +110,9 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? createSystemClock(config.timezone);
-  const stack = createStopStack((name, error) => logger.error({ err: error, resource: name }, 'could not stop cleanly'));
+  const stack = createStopStack((name, error) =>
+    logger.error({ err: error, resource: name }, 'could not stop cleanly'),
+  );
   try {
     const db = openDatabase(config.databaseUrl);
     stack.defer('database', () => db.destroy());
@@ -113,7 +122,14 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     const receiving = local ? config.slack.localReceiver : config.slack.mode === 'socket' ? 'socket' : 'http';
     const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
     const appToken = local ? `xapp-local-${randomBytes(8).toString('hex')}` : config.slack.appToken;
-    const emulator = local ? await startSlackEmulator({ workspace: options.workspace ?? demoWorkspace, signingSecret: signingSecret ?? '', appToken, transport: receiving }) : undefined;
+    const emulator = local
+      ? await startSlackEmulator({
+          workspace: options.workspace ?? demoWorkspace,
+          signingSecret: signingSecret ?? '',
+          appToken,
+          transport: receiving,
+        })
+      : undefined;
     if (emulator) stack.defer('slack emulator', () => emulator.stop());
     const bolt = await createBolt({
       receiving,
@@ -124,21 +140,45 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       logger,
       slackLogger: toSlackLogger(logger),
       // The emulator is on loopback: a dropped link is retried within a second.
-      socketTimings: options.socketTimings ?? (local ? { clientPingTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 1000 } : undefined),
+      socketTimings:
+        options.socketTimings ??
+        (local ? { clientPingTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 1000 } : undefined),
     });
 
     const metrics = createMetrics();
     const audit = createAuditLog({ db, logger });
     stack.defer('audit log', () => audit.close());
     const host = `${hostname()}:${process.pid}`;
-    const services = createServices({ config, db, clock, logger, client: bolt.app.client, botUserId: () => bolt.botUserId, host, extraJobs: options.extraJobs, mailTransport: options.mailTransport });
+    const services = createServices({
+      config,
+      db,
+      clock,
+      logger,
+      client: bolt.app.client,
+      botUserId: () => bolt.botUserId,
+      host,
+      extraJobs: options.extraJobs,
+      mailTransport: options.mailTransport,
+    });
     const { roles, checkBillingChannel, payments, jobs, mail } = services;
     const imported = await mail.importTemplates();
     if (imported.length > 0) logger.info({ templates: imported }, 'imported new template versions as drafts');
     const embedded = config.databaseUrl.startsWith('sqlite:');
     if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger, mail);
 
-    const listeners = registerListeners(bolt.app, { clock, locale: config.locale, logger, roles, audit, payments, mail, jobs, billingChannel: config.channels.billing, checkBillingChannel, onRequestFinished: metrics.recordSlackRequest });
+    const listeners = registerListeners(bolt.app, {
+      clock,
+      locale: config.locale,
+      logger,
+      roles,
+      audit,
+      payments,
+      mail,
+      jobs,
+      billingChannel: config.channels.billing,
+      checkBillingChannel,
+      onRequestFinished: metrics.recordSlackRequest,
+    });
     stack.defer('listeners', () => listeners.drain());
 
     const server: Server = createHttpServer({
@@ -146,10 +186,20 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       metrics,
       slackEvents: bolt.slackEvents,
       api: createMailApi({ mail, token: config.apiToken }),
-      health: () => checkHealth({ db, slack: bolt.socketState ?? (() => 'http'), mode: config.slack.mode, env: config.env, version }),
+      health: () =>
+        checkHealth({
+          db,
+          slack: bolt.socketState ?? (() => 'http'),
+          mode: config.slack.mode,
+          env: config.env,
+          version,
+        }),
     });
     const url = await listen(server, config.port, options.host ?? (local ? '127.0.0.1' : '0.0.0.0'));
-    stack.defer('http server', () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeIdleConnections())));
+    stack.defer(
+      'http server',
+      () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeIdleConnections())),
+    );
     emulator?.setTarget(`${url}/slack/events`);
     if (bolt.socketState) {
       stack.defer('socket mode', () => bolt.app.stop().then(() => undefined));

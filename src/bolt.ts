@@ -17,7 +17,11 @@ export interface SocketTimings {
 }
 
 /** Slack's own ping timeout; the wait between tries doubles from 0.5 s to 30 s for as long as Slack is away. */
-export const slackSocketTimings: SocketTimings = { clientPingTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 30_000 };
+export const slackSocketTimings: SocketTimings = {
+  clientPingTimeoutMs: 5000,
+  reconnectMinMs: 500,
+  reconnectMaxMs: 30_000,
+};
 
 export interface BoltSetup {
   app: App;
@@ -48,7 +52,16 @@ const webApiPolicy = { timeout: 10_000, retryConfig: { retries: 3, factor: 2, mi
  * seconds, and its rejection would end the process. Instead it tries for as
  * long as Slack is away, each wait twice the last, up to a ceiling.
  */
-const socketModePolicy = (t: SocketTimings) => ({ timeout: 10_000, retryConfig: { forever: true, factor: 2, minTimeout: t.reconnectMinMs, maxTimeout: t.reconnectMaxMs, randomize: true } });
+const socketModePolicy = (t: SocketTimings) => ({
+  timeout: 10_000,
+  retryConfig: {
+    forever: true,
+    factor: 2,
+    minTimeout: t.reconnectMinMs,
+    maxTimeout: t.reconnectMaxMs,
+    randomize: true,
+  },
+});
 
 /**
  * Learns the bot's own ids once at start, so Bolt never has to call auth.test
@@ -80,7 +93,8 @@ function createSocketModeReceiver(options: BoltOptions, apiUrl: { slackApiUrl?: 
   });
   let state: SocketState = 'disconnected';
   receiver.client.on('connected', () => (state = 'connected'));
-  for (const down of ['close', 'reconnecting', 'disconnected']) receiver.client.on(down, () => (state = 'disconnected'));
+  for (const down of ['close', 'reconnecting', 'disconnected'])
+    receiver.client.on(down, () => (state = 'disconnected'));
   return { receiver, socketState: () => state };
 }
 
@@ -97,7 +111,12 @@ export async function createBolt(options: BoltOptions): Promise<BoltSetup> {
     return { app: new App({ ...common, receiver }), socketState, botUserId: identity.botUserId };
   }
   if (!options.signingSecret) throw new Error('a signing secret is required in HTTP mode');
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger: slackLogger, customPropertiesExtractor });
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: '/slack/events',
+    logger: slackLogger,
+    customPropertiesExtractor,
+  });
   const app = new App({ ...common, receiver });
   return { app, slackEvents: receiver.requestListener, botUserId: identity.botUserId };
 }

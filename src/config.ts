@@ -92,13 +92,47 @@ export const defaultAnomalyRules: AnomalyRules = {
 
 /** Where the web service keeps its billing data; defaults are the demo schema of DESIGN.md. */
 export interface BillingSchema {
-  payments: { table: string; id: string; user_id: string; subscription_id: string; amount: string; status: string; paid_at: string; due_date: string };
-  subscriptions: { table: string; id: string; user_id: string; plan: string; amount: string; status: string; next_payment_date: string };
+  payments: {
+    table: string;
+    id: string;
+    user_id: string;
+    subscription_id: string;
+    amount: string;
+    status: string;
+    paid_at: string;
+    due_date: string;
+  };
+  subscriptions: {
+    table: string;
+    id: string;
+    user_id: string;
+    plan: string;
+    amount: string;
+    status: string;
+    next_payment_date: string;
+  };
 }
 
 export const defaultBillingSchema: BillingSchema = {
-  payments: { table: 'payments', id: 'id', user_id: 'user_id', subscription_id: 'subscription_id', amount: 'amount', status: 'status', paid_at: 'paid_at', due_date: 'due_date' },
-  subscriptions: { table: 'subscriptions', id: 'id', user_id: 'user_id', plan: 'plan', amount: 'amount', status: 'status', next_payment_date: 'next_payment_date' },
+  payments: {
+    table: 'payments',
+    id: 'id',
+    user_id: 'user_id',
+    subscription_id: 'subscription_id',
+    amount: 'amount',
+    status: 'status',
+    paid_at: 'paid_at',
+    due_date: 'due_date',
+  },
+  subscriptions: {
+    table: 'subscriptions',
+    id: 'id',
+    user_id: 'user_id',
+    plan: 'plan',
+    amount: 'amount',
+    status: 'status',
+    next_payment_date: 'next_payment_date',
+  },
 };
 
 export class ConfigError extends BantoError {
@@ -113,13 +147,18 @@ export class ConfigError extends BantoError {
 }
 
 const optionalText = z.string().min(1).optional();
-const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'unknown time zone (expected an IANA name like Asia/Tokyo)');
+const zone = z
+  .string()
+  .refine((v) => IANAZone.isValidZone(v), 'unknown time zone (expected an IANA name like Asia/Tokyo)');
 
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default('sqlite:var/banto.sqlite3')
-    .refine((v) => /^sqlite:.+/.test(v) || /^(mysql|mariadb):\/\/.+/.test(v), 'expected mysql://user:pass@host:port/db or sqlite:PATH'),
+    .refine(
+      (v) => /^sqlite:.+/.test(v) || /^(mysql|mariadb):\/\/.+/.test(v),
+      'expected mysql://user:pass@host:port/db or sqlite:PATH',
+    ),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'a bot token starts with xoxb-').optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starts with xapp-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'too short to be a signing secret').optional(),
@@ -149,7 +188,12 @@ const role = z.strictObject({ users: z.array(userId).default([]), usergroups: z.
 
 const fileSchema = z.strictObject({
   roles: z
-    .strictObject({ exec: role.optional(), accounting: role.optional(), clerk: role.optional(), engineer: role.optional() })
+    .strictObject({
+      exec: role.optional(),
+      accounting: role.optional(),
+      clerk: role.optional(),
+      engineer: role.optional(),
+    })
     .default({}),
   channels: z.strictObject({ billing: channelId, alerts: channelId }),
   oncall_usergroup: usergroupId.optional(),
@@ -162,12 +206,24 @@ const fileSchema = z.strictObject({
       lease_seconds: z.number().min(1).default(60),
       poll_seconds: z.number().positive().default(1),
       retry: z
-        .strictObject({ max_attempts: z.number().int().min(1).default(8), first_seconds: z.number().positive().default(30), max_seconds: z.number().positive().default(3600) })
+        .strictObject({
+          max_attempts: z.number().int().min(1).default(8),
+          first_seconds: z.number().positive().default(30),
+          max_seconds: z.number().positive().default(3600),
+        })
         .default({ max_attempts: 8, first_seconds: 30, max_seconds: 3600 }),
-      reminders: z.strictObject({ offsets: z.array(z.number().int().min(0).max(30)).min(1).default([3, 0]) }).default({ offsets: [3, 0] }),
-      digest: z.strictObject({ upgrade_url: z.url().default('https://example.com/upgrade') }).default({ upgrade_url: 'https://example.com/upgrade' }),
+      reminders: z
+        .strictObject({ offsets: z.array(z.number().int().min(0).max(30)).min(1).default([3, 0]) })
+        .default({ offsets: [3, 0] }),
+      digest: z
+        .strictObject({ upgrade_url: z.url().default('https://example.com/upgrade') })
+        .default({ upgrade_url: 'https://example.com/upgrade' }),
       alerts: z
-        .strictObject({ backlog_minutes: z.number().positive().default(30), failure_percent: z.number().min(0).max(100).default(10), min_attempts: z.number().int().min(1).default(20) })
+        .strictObject({
+          backlog_minutes: z.number().positive().default(30),
+          failure_percent: z.number().min(0).max(100).default(10),
+          min_attempts: z.number().int().min(1).default(20),
+        })
         .default({ backlog_minutes: 30, failure_percent: 10, min_attempts: 20 }),
       output_dir: z.string().min(1).default('var/mail'),
       templates_dir: z.string().min(1).default('templates'),
@@ -190,7 +246,9 @@ const fileSchema = z.strictObject({
       }),
     )
     .default({}),
-  access: z.strictObject({ usergroup_cache_seconds: z.number().int().min(0).default(60) }).default({ usergroup_cache_seconds: 60 }),
+  access: z
+    .strictObject({ usergroup_cache_seconds: z.number().int().min(0).default(60) })
+    .default({ usergroup_cache_seconds: 60 }),
   jobs: z.strictObject({ retention_days: z.number().int().min(1).default(30) }).default({ retention_days: 30 }),
   billing: z
     .strictObject({
@@ -198,11 +256,26 @@ const fileSchema = z.strictObject({
       payment_day_rule: z.enum(['next', 'previous']).default('next'),
       anomalies: z
         .strictObject({
-          failed_rate: z.strictObject({ enabled: z.boolean().default(true), max_percent: z.number().min(0).max(100).default(10), min_attempts: z.number().int().min(1).default(20) }).default({ enabled: true, max_percent: 10, min_attempts: 20 }),
-          below_expected: z.strictObject({ enabled: z.boolean().default(true), min_percent: z.number().min(0).max(100).default(80) }).default({ enabled: true, min_percent: 80 }),
-          no_payments: z.strictObject({ enabled: z.boolean().default(true), hours: z.number().positive().default(3) }).default({ enabled: true, hours: 3 }),
+          failed_rate: z
+            .strictObject({
+              enabled: z.boolean().default(true),
+              max_percent: z.number().min(0).max(100).default(10),
+              min_attempts: z.number().int().min(1).default(20),
+            })
+            .default({ enabled: true, max_percent: 10, min_attempts: 20 }),
+          below_expected: z
+            .strictObject({ enabled: z.boolean().default(true), min_percent: z.number().min(0).max(100).default(80) })
+            .default({ enabled: true, min_percent: 80 }),
+          no_payments: z
+            .strictObject({ enabled: z.boolean().default(true), hours: z.number().positive().default(3) })
+            .default({ enabled: true, hours: 3 }),
           provider_total: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
-          business_hours: z.strictObject({ start: z.number().int().min(0).max(23).default(9), end: z.number().int().min(1).max(24).default(18) }).default({ start: 9, end: 18 }),
+          business_hours: z
+            .strictObject({
+              start: z.number().int().min(0).max(23).default(9),
+              end: z.number().int().min(1).max(24).default(18),
+            })
+            .default({ start: 9, end: 18 }),
         })
         .default({
           failed_rate: { enabled: true, max_percent: 10, min_attempts: 20 },
@@ -213,8 +286,31 @@ const fileSchema = z.strictObject({
         }),
       schema: z
         .strictObject({
-          payments: z.strictObject({ table: identifier, id: identifier, user_id: identifier, subscription_id: identifier, amount: identifier, status: identifier, paid_at: identifier, due_date: identifier }).partial().default({}),
-          subscriptions: z.strictObject({ table: identifier, id: identifier, user_id: identifier, plan: identifier, amount: identifier, status: identifier, next_payment_date: identifier }).partial().default({}),
+          payments: z
+            .strictObject({
+              table: identifier,
+              id: identifier,
+              user_id: identifier,
+              subscription_id: identifier,
+              amount: identifier,
+              status: identifier,
+              paid_at: identifier,
+              due_date: identifier,
+            })
+            .partial()
+            .default({}),
+          subscriptions: z
+            .strictObject({
+              table: identifier,
+              id: identifier,
+              user_id: identifier,
+              plan: identifier,
+              amount: identifier,
+              status: identifier,
+              next_payment_date: identifier,
+            })
+            .partial()
+            .default({}),
         })
         .default({ payments: {}, subscriptions: {} }),
     })
@@ -244,7 +340,9 @@ function describeIssues(error: z.ZodError, prefix: string): string[] {
 
 /** Empty values count as unset, the way shells and .env files are usually written. */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
 }
 
 function readDotEnv(cwd: string): Record<string, string> {
@@ -263,7 +361,9 @@ function chooseSlackMode(env: z.infer<typeof envSchema>, problems: string[]): Sl
     return 'http';
   }
   if (env.SLACK_BOT_TOKEN) {
-    problems.push('SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required when SLACK_BOT_TOKEN is set (HTTP mode or Socket Mode)');
+    problems.push(
+      'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required when SLACK_BOT_TOKEN is set (HTTP mode or Socket Mode)',
+    );
     return 'http';
   }
   return 'local';
@@ -296,10 +396,13 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
   if (!parsedEnv.success) problems.push(...describeIssues(parsedEnv.error, ''));
   // Keep checking the rest (the YAML file above all) with defaults in place of the bad values.
   const invalid = new Set(parsedEnv.error?.issues.map((issue) => issue.path[0]) ?? []);
-  const e = parsedEnv.data ?? envSchema.parse(Object.fromEntries(Object.entries(input).filter(([key]) => !invalid.has(key))));
+  const e =
+    parsedEnv.data ?? envSchema.parse(Object.fromEntries(Object.entries(input).filter(([key]) => !invalid.has(key))));
   const mode = chooseSlackMode(e, problems);
   if (mode === 'local' && e.BANTO_ENV === 'production') {
-    problems.push('SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)');
+    problems.push(
+      'SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)',
+    );
   }
 
   const configPath = isAbsolute(e.BANTO_CONFIG) ? e.BANTO_CONFIG : resolve(cwd, e.BANTO_CONFIG);
@@ -346,12 +449,22 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
       batchSize: file.mail.batch_size,
       leaseSeconds: file.mail.lease_seconds,
       pollSeconds: file.mail.poll_seconds,
-      retry: { maxAttempts: file.mail.retry.max_attempts, firstSeconds: file.mail.retry.first_seconds, maxSeconds: file.mail.retry.max_seconds },
+      retry: {
+        maxAttempts: file.mail.retry.max_attempts,
+        firstSeconds: file.mail.retry.first_seconds,
+        maxSeconds: file.mail.retry.max_seconds,
+      },
       reminderOffsets: [...new Set(file.mail.reminders.offsets)].sort((a, b) => b - a),
       upgradeUrl: file.mail.digest.upgrade_url,
-      alerts: { backlogMinutes: file.mail.alerts.backlog_minutes, failurePercent: file.mail.alerts.failure_percent, minAttempts: file.mail.alerts.min_attempts },
+      alerts: {
+        backlogMinutes: file.mail.alerts.backlog_minutes,
+        failurePercent: file.mail.alerts.failure_percent,
+        minAttempts: file.mail.alerts.min_attempts,
+      },
       outputDir: isAbsolute(file.mail.output_dir) ? file.mail.output_dir : resolve(cwd, file.mail.output_dir),
-      templatesDir: isAbsolute(file.mail.templates_dir) ? file.mail.templates_dir : resolve(cwd, file.mail.templates_dir),
+      templatesDir: isAbsolute(file.mail.templates_dir)
+        ? file.mail.templates_dir
+        : resolve(cwd, file.mail.templates_dir),
     },
     schedules: file.schedules,
     access: { usergroupCacheSeconds: file.access.usergroup_cache_seconds },

@@ -19,7 +19,10 @@ const redact = [
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { app: 'banto' } }, destination ?? process.stderr);
+  return pino(
+    { level, redact: { paths: redact, censor: '[redacted]' }, base: { app: 'banto' } },
+    destination ?? process.stderr,
+  );
 }
 
 const slackLevels: Record<string, LogLevel> = {
@@ -37,9 +40,11 @@ export function toSlackLogger(logger: Logger): SlackLogger {
   let child = logger.child({ component: 'slack' });
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   // Bolt logs at debug on every request: check the level before building any text.
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    if (child.isLevelEnabled(level)) child[level](text(msg));
-  };
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      if (child.isLevelEnabled(level)) child[level](text(msg));
+    };
   return {
     debug: at('debug'),
     info: at('info'),

@@ -36,7 +36,17 @@ export interface ServiceWiring {
  * for the CLI. Without Slack, alerts go to the log and whatever must read or
  * post to Slack fails with one clear error.
  */
-export function createServices({ config, db, clock, logger, client, botUserId, host, extraJobs = [], mailTransport }: ServiceWiring) {
+export function createServices({
+  config,
+  db,
+  clock,
+  logger,
+  client,
+  botUserId,
+  host,
+  extraJobs = [],
+  mailTransport,
+}: ServiceWiring) {
   const m = messagesFor(config.locale);
   const noSlack = async (): Promise<never> => {
     throw new BantoError('NO_SLACK', 'this needs Slack: set SLACK_BOT_TOKEN (and SLACK_API_URL if needed)');
@@ -45,9 +55,12 @@ export function createServices({ config, db, clock, logger, client, botUserId, h
     roles: config.roles,
     cacheSeconds: config.access.usergroupCacheSeconds,
     logger,
-    listUsergroupMembers: async (usergroup) => (client ? ((await client.usergroups.users.list({ usergroup })).users ?? []) : noSlack()),
+    listUsergroupMembers: async (usergroup) =>
+      client ? ((await client.usergroups.users.list({ usergroup })).users ?? []) : noSlack(),
   });
-  const notifier = client ? createSlackNotifier({ client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup }) : createLogNotifier(logger);
+  const notifier = client
+    ? createSlackNotifier({ client, alertsChannel: config.channels.alerts, oncallUsergroup: config.oncallUsergroup })
+    : createLogNotifier(logger);
   const alerts = createAlerts({ db, notifier, clock, logger });
   const checkBillingChannel = createChannelGuard({
     roles,
@@ -55,12 +68,19 @@ export function createServices({ config, db, clock, logger, client, botUserId, h
     readChannel: client ? createSlackChannelReader(client) : noSlack,
     // One alert while the billing channel fails the check, one reply when it passes again.
     onVerdict: async (channel, verdict) => {
-      const report = verdict.allowed ? alerts.resolve(billingGuardAlert, m.guardRestored(channel)) : alerts.open(billingGuardAlert, m.guardBlocked(channel, verdict.reason, verdict.outsiders));
+      const report = verdict.allowed
+        ? alerts.resolve(billingGuardAlert, m.guardRestored(channel))
+        : alerts.open(billingGuardAlert, m.guardBlocked(channel, verdict.reason, verdict.outsiders));
       await report.catch((error: unknown) => logger.error({ err: error }, 'could not post the billing-channel alert'));
     },
   });
   const mail = createMailService({ db, clock, logger, config, transport: mailTransport });
-  const payments = createPaymentsService({ db, clock, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
+  const payments = createPaymentsService({
+    db,
+    clock,
+    schema: config.billing.schema,
+    paymentDayRule: config.billing.paymentDayRule,
+  });
   const table = applyScheduleOverrides(
     [
       ...createScheduleTable({
@@ -68,9 +88,20 @@ export function createServices({ config, db, clock, logger, client, botUserId, h
         clock,
         retentionDays: config.jobs.retentionDays,
         alerts,
-        billing: { payments, checkBillingChannel, publisher: client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack }, locale: config.locale, billingChannel: config.channels.billing },
+        billing: {
+          payments,
+          checkBillingChannel,
+          publisher: client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack },
+          locale: config.locale,
+          billingChannel: config.channels.billing,
+        },
         anomalies: { rules: config.billing.anomalies, accountingUsergroups: config.roles.accounting.usergroups },
-        mail: { settings: config.mail, schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule, wakeSender: () => mail.sender.wake() },
+        mail: {
+          settings: config.mail,
+          schema: config.billing.schema,
+          paymentDayRule: config.billing.paymentDayRule,
+          wakeSender: () => mail.sender.wake(),
+        },
       }),
       ...extraJobs,
     ],

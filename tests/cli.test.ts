@@ -12,12 +12,21 @@ const databaseUrl = `sqlite:${join(dir, 'cli.sqlite3')}`;
 
 /** The caller's environment without anything that would pick a Slack mode or another database. */
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT)/.test(e[0])));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT)/.test(e[0]),
+    ),
+  );
   return { ...env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, ...extra };
 }
 
 function banto(args: string[], extra: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, env: cleanEnv(extra), encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    env: cleanEnv(extra),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +35,10 @@ describe('the banto command', () => {
   it('migrates, seeds and reports payments from the terminal', () => {
     const migrate = banto(['db', 'migrate']);
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail/);
+    assert.match(
+      migrate.stdout,
+      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail/,
+    );
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
     assert.equal(seed.status, 0, seed.stderr);
@@ -42,15 +54,27 @@ describe('the banto command', () => {
   it('lists the jobs and runs one by name, recorded as started from the CLI', () => {
     const list = banto(['jobs', 'list'], { BANTO_LOCALE: 'en' });
     assert.equal(list.status, 0, list.stderr);
-    assert.match(list.stdout, /== Batch jobs ==\n\*billing-daily-summary\* — posts yesterday's billing figures[\s\S]*\*prune-job-runs\* — deletes job runs/);
+    assert.match(
+      list.stdout,
+      /== Batch jobs ==\n\*billing-daily-summary\* — posts yesterday's billing figures[\s\S]*\*prune-job-runs\* — deletes job runs/,
+    );
     assert.match(list.stdout, /Next run: \d{4}-\d{2}-\d{2} 03:30:00 GMT\+9/);
     const run = banto(['jobs', 'run', 'prune-job-runs']);
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /^prune-job-runs: succeeded in \d+ ms — deleted 0 runs and 0 resolved alerts older than 30 days\n$/);
-    assert.match(banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout, /Last run: succeeded \(\d+ ms\) .*started by cli:/);
+    assert.match(
+      run.stdout,
+      /^prune-job-runs: succeeded in \d+ ms — deleted 0 runs and 0 resolved alerts older than 30 days\n$/,
+    );
+    assert.match(
+      banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout,
+      /Last run: succeeded \(\d+ ms\) .*started by cli:/,
+    );
     const unknown = banto(['jobs', 'run', 'nope']);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health \[UNKNOWN_JOB\]/);
+    assert.match(
+      unknown.stderr,
+      /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health \[UNKNOWN_JOB\]/,
+    );
   });
 
   it('stops at start with one message naming every bad config key', () => {
@@ -73,7 +97,10 @@ describe('the banto command', () => {
     const result = banto(['start'], { PORT: String(port) });
     holder.close();
     assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`port ${port} on 127.0.0.1 is already in use; set PORT to a free one \\[PORT_IN_USE\\]`));
+    assert.match(
+      result.stderr,
+      new RegExp(`port ${port} on 127.0.0.1 is already in use; set PORT to a free one \\[PORT_IN_USE\\]`),
+    );
   });
 
   it('prints usage for an unknown command', () => {
@@ -86,7 +113,11 @@ describe('the banto command', () => {
 describe('banto start (what npm start runs)', () => {
   it('reaches ready in local mode on an empty embedded database, seeds it, serves /healthz and stops on SIGTERM', async () => {
     const fresh = `sqlite:${join(dir, 'fresh', 'banto.sqlite3')}`;
-    const child = spawn(process.execPath, [bin, 'start'], { cwd: repoRoot, env: cleanEnv({ DATABASE_URL: fresh, PORT: '0', LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'start'], {
+      cwd: repoRoot,
+      env: cleanEnv({ DATABASE_URL: fresh, PORT: '0', LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

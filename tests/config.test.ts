@@ -48,15 +48,25 @@ describe('loadConfig', () => {
   });
 
   it('chooses Socket Mode with an app token and HTTP mode with a signing secret', () => {
-    const socket = loadConfig({ env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, cwd: emptyDir() });
+    const socket = loadConfig({
+      env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' },
+      cwd: emptyDir(),
+    });
     assert.equal(socket.slack.mode, 'socket');
-    const http = loadConfig({ env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456' }, cwd: emptyDir() });
+    const http = loadConfig({
+      env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456' },
+      cwd: emptyDir(),
+    });
     assert.equal(http.slack.mode, 'http');
   });
 
   it('names the missing token for the chosen mode', () => {
-    assert.deepEqual(problemsOf({ SLACK_APP_TOKEN: 'xapp-1' }), ['SLACK_BOT_TOKEN: required for Socket Mode (SLACK_APP_TOKEN is set)']);
-    assert.deepEqual(problemsOf({ SLACK_SIGNING_SECRET: 'secret-123456' }), ['SLACK_BOT_TOKEN: required for HTTP mode (SLACK_SIGNING_SECRET is set)']);
+    assert.deepEqual(problemsOf({ SLACK_APP_TOKEN: 'xapp-1' }), [
+      'SLACK_BOT_TOKEN: required for Socket Mode (SLACK_APP_TOKEN is set)',
+    ]);
+    assert.deepEqual(problemsOf({ SLACK_SIGNING_SECRET: 'secret-123456' }), [
+      'SLACK_BOT_TOKEN: required for HTTP mode (SLACK_SIGNING_SECRET is set)',
+    ]);
     assert.match(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0] ?? '', /^SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: /);
   });
 
@@ -78,14 +88,24 @@ channels: { billing: "#billing", alerts: C0ALERTS }
   });
 
   it('reports a missing config file, invalid YAML and a missing channel', () => {
-    assert.deepEqual(problemsOf({ BANTO_CONFIG: '/nonexistent/banto.yml' }), ['BANTO_CONFIG: file not found: /nonexistent/banto.yml']);
-    assert.match(problemsOf({ BANTO_CONFIG: withYaml('roles: [unclosed') })[0] ?? '', /^BANTO_CONFIG: .* is not valid YAML/);
-    assert.deepEqual(problemsOf({ BANTO_CONFIG: withYaml('channels: { billing: C0BILLING }') }), ['channels.alerts: Invalid input: expected string, received undefined']);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: '/nonexistent/banto.yml' }), [
+      'BANTO_CONFIG: file not found: /nonexistent/banto.yml',
+    ]);
+    assert.match(
+      problemsOf({ BANTO_CONFIG: withYaml('roles: [unclosed') })[0] ?? '',
+      /^BANTO_CONFIG: .* is not valid YAML/,
+    );
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: withYaml('channels: { billing: C0BILLING }') }), [
+      'channels.alerts: Invalid input: expected string, received undefined',
+    ]);
   });
 
   it('reads .env, lets the real environment win, and treats empty values as unset', () => {
     const dir = emptyDir();
-    writeFileSync(join(dir, '.env'), `BANTO_CONFIG=${withYaml(validYaml)}\nBANTO_LOCALE=en\nPORT=4000\nSLACK_BOT_TOKEN=\n`);
+    writeFileSync(
+      join(dir, '.env'),
+      `BANTO_CONFIG=${withYaml(validYaml)}\nBANTO_LOCALE=en\nPORT=4000\nSLACK_BOT_TOKEN=\n`,
+    );
     const config = loadConfig({ env: { PORT: '5000' }, cwd: dir });
     assert.equal(config.locale, 'en');
     assert.equal(config.port, 5000);
@@ -94,7 +114,9 @@ channels: { billing: "#billing", alerts: C0ALERTS }
   });
 
   it('validates schedule overrides: a bad cron expression and a bad zone name the key', () => {
-    const path = withYaml(`${validYaml}schedules:\n  prune-job-runs: { cron: "61 * * * *", timezone: Mars/Base }\n  nightly: { cron: "0 3 * *" }\n`);
+    const path = withYaml(
+      `${validYaml}schedules:\n  prune-job-runs: { cron: "61 * * * *", timezone: Mars/Base }\n  nightly: { cron: "0 3 * *" }\n`,
+    );
     assert.deepEqual(problemsOf({ BANTO_CONFIG: path }).sort(), [
       'schedules.nightly.cron: not a cron expression: expected 5 fields (or 6 with seconds), got 4',
       'schedules.prune-job-runs.cron: not a cron expression: Constraint error, got value 61 expected range 0-59',
@@ -103,10 +125,14 @@ channels: { billing: "#billing", alerts: C0ALERTS }
   });
 
   it('refuses local mode in production', () => {
-    assert.deepEqual(problemsOf({ BANTO_ENV: 'production' }), ['SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)']);
+    assert.deepEqual(problemsOf({ BANTO_ENV: 'production' }), [
+      'SLACK_BOT_TOKEN: required when BANTO_ENV=production (local mode, with its Slack emulator, is for development)',
+    ]);
   });
 
   it('rejects a database URL of another kind', () => {
-    assert.deepEqual(problemsOf({ DATABASE_URL: 'postgres://x@y/z' }), ['DATABASE_URL: expected mysql://user:pass@host:port/db or sqlite:PATH']);
+    assert.deepEqual(problemsOf({ DATABASE_URL: 'postgres://x@y/z' }), [
+      'DATABASE_URL: expected mysql://user:pass@host:port/db or sqlite:PATH',
+    ]);
   });
 });

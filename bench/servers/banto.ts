@@ -17,7 +17,14 @@ await db.destroy();
 
 const slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
 const config = loadConfig({
-  env: { DATABASE_URL: databaseUrl, PORT: port, BANTO_CONFIG: configPath, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl },
+  env: {
+    DATABASE_URL: databaseUrl,
+    PORT: port,
+    BANTO_CONFIG: configPath,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+  },
 });
 const banto = await startBanto({ config, logger: pino({ level: 'error' }), seedIfEmpty: false, host: '127.0.0.1' });
 process.stdout.write('listening\n');

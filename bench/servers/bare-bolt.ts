@@ -3,7 +3,13 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 
 const [port = '0', signingSecret = ''] = process.argv.slice(2);
 const receiver = new HTTPReceiver({ signingSecret, logLevel: LogLevel.ERROR });
-const app = new App({ token: 'xoxb-bench', botId: 'B0BENCH', botUserId: 'U0BENCH', receiver, logLevel: LogLevel.ERROR });
+const app = new App({
+  token: 'xoxb-bench',
+  botId: 'B0BENCH',
+  botUserId: 'U0BENCH',
+  receiver,
+  logLevel: LogLevel.ERROR,
+});
 app.command('/banto', async ({ ack }) => {
   await ack();
 });

@@ -33,8 +33,16 @@ export function registerDbCommands(program: Command): void {
       try {
         await migrateLatest(knex);
         const clock = createSystemClock(config.timezone);
-        const summary = await seedDemo(knex, { now: clock.now(), zone: config.timezone, force: options.force, users: options.users, seed: options.seed });
-        process.stdout.write(`seeded: ${summary.users} users, ${summary.subscriptions} subscriptions, ${summary.payments} payments, ${summary.articles} articles\n`);
+        const summary = await seedDemo(knex, {
+          now: clock.now(),
+          zone: config.timezone,
+          force: options.force,
+          users: options.users,
+          seed: options.seed,
+        });
+        process.stdout.write(
+          `seeded: ${summary.users} users, ${summary.subscriptions} subscriptions, ${summary.payments} payments, ${summary.articles} articles\n`,
+        );
         // The demo's built-in templates come approved, as on the first local start.
         const templates = readTemplateFiles(config.mail.templatesDir);
         await importTemplates(knex, templates, clock.now());

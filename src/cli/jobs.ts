@@ -5,7 +5,8 @@ import { renderJobs } from '../views/jobs.js';
 import { renderBlocksAsText } from '../views/text.js';
 import { withServices } from './services.js';
 
-const withRunner = <T>(use: (runner: JobRunner, locale: 'ja' | 'en') => Promise<T>) => withServices(({ jobs }, config) => use(jobs, config.locale));
+const withRunner = <T>(use: (runner: JobRunner, locale: 'ja' | 'en') => Promise<T>) =>
+  withServices(({ jobs }, config) => use(jobs, config.locale));
 
 export function registerJobsCommands(program: Command): void {
   const jobs = program.command('jobs').description('the batch jobs of the schedule table');
@@ -14,7 +15,9 @@ export function registerJobsCommands(program: Command): void {
     .description('every job with its last run and next run')
     .action(() =>
       withRunner(async (runner, locale) => {
-        process.stdout.write(`${renderBlocksAsText(renderJobs(await runner.status(), locale).blocks).text.replace(/\s*\[\d+\][^\n]*/g, '')}\n`);
+        process.stdout.write(
+          `${renderBlocksAsText(renderJobs(await runner.status(), locale).blocks).text.replace(/\s*\[\d+\][^\n]*/g, '')}\n`,
+        );
       }),
     );
   jobs
@@ -24,7 +27,9 @@ export function registerJobsCommands(program: Command): void {
     .action((name: string) =>
       withRunner(async (runner) => {
         const outcome = await runner.runNow(name, `cli:${userInfo().username}`);
-        process.stdout.write(`${name}: ${outcome.status} in ${Math.round(outcome.durationMs)} ms${outcome.result ? ` — ${outcome.result}` : ''}${outcome.error ? ` — ${outcome.error}` : ''}\n`);
+        process.stdout.write(
+          `${name}: ${outcome.status} in ${Math.round(outcome.durationMs)} ms${outcome.result ? ` — ${outcome.result}` : ''}${outcome.error ? ` — ${outcome.error}` : ''}\n`,
+        );
         if (outcome.status !== 'succeeded') process.exitCode = 1;
       }),
     );

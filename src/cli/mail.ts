@@ -22,7 +22,9 @@ export function registerMailCommands(program: Command): void {
         for (const c of created) process.stdout.write(`imported ${c.name} v${c.version} (draft)\n`);
         for (const t of await service.templates()) {
           const sendable = t.sendable ? `sends v${t.sendable.version}` : 'nothing approved yet';
-          process.stdout.write(`${t.name.padEnd(20)} v${t.latest.version} ${t.latest.state.padEnd(9)} ${sendable} — ${t.description}\n`);
+          process.stdout.write(
+            `${t.name.padEnd(20)} v${t.latest.version} ${t.latest.state.padEnd(9)} ${sendable} — ${t.description}\n`,
+          );
         }
       }),
     );

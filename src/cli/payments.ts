@@ -16,7 +16,12 @@ export function registerPaymentsCommand(program: Command): void {
       const config = loadConfig();
       const db = openDatabase(config.databaseUrl);
       try {
-        const payments = createPaymentsService({ db, clock: createSystemClock(config.timezone), schema: config.billing.schema, paymentDayRule: config.billing.paymentDayRule });
+        const payments = createPaymentsService({
+          db,
+          clock: createSystemClock(config.timezone),
+          schema: config.billing.schema,
+          paymentDayRule: config.billing.paymentDayRule,
+        });
         const parsed = payments.parsePeriod(text);
         if ('problem' in parsed) throw new BantoError('USAGE', renderPaymentsUsage(parsed.problem, config.locale).text);
         const view = renderPeriodSummary(await payments.summarize(parsed.period), config.locale);

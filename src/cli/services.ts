@@ -14,8 +14,18 @@ export async function withServices<T>(use: (services: CliServices, config: Confi
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateLatest(db);
-    const client = config.slack.botToken ? new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }) : undefined;
-    const services = createServices({ config, db, clock: createSystemClock(config.timezone), logger: pino({ level: config.logLevel }, process.stderr), client, botUserId: () => undefined, host: `cli:${process.pid}` });
+    const client = config.slack.botToken
+      ? new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl })
+      : undefined;
+    const services = createServices({
+      config,
+      db,
+      clock: createSystemClock(config.timezone),
+      logger: pino({ level: config.logLevel }, process.stderr),
+      client,
+      botUserId: () => undefined,
+      host: `cli:${process.pid}`,
+    });
     try {
       return await use(services, config);
     } finally {

@@ -8,10 +8,15 @@ import { startConsole } from '../local/console.js';
 async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promise<void> {
   const config = loadConfig();
   if (withConsole === true && config.slack.mode !== 'local') {
-    throw new BantoError('CONSOLE_NEEDS_LOCAL_MODE', 'the console drives the local Slack emulator; unset SLACK_BOT_TOKEN to use it');
+    throw new BantoError(
+      'CONSOLE_NEEDS_LOCAL_MODE',
+      'the console drives the local Slack emulator; unset SLACK_BOT_TOKEN to use it',
+    );
   }
   const banto = await startBanto({ config });
-  process.stdout.write(`Banto ready in ${config.slack.mode} mode on ${banto.url} (env ${config.env}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})\n`);
+  process.stdout.write(
+    `Banto ready in ${config.slack.mode} mode on ${banto.url} (env ${config.env}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})\n`,
+  );
   if (banto.emulator) process.stdout.write(`Slack emulator at ${banto.emulator.apiUrl}\n`);
 
   const stop = () => {
@@ -25,7 +30,13 @@ async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promis
 
   const interactive = withConsole === true || (withConsole === 'if-tty' && process.stdin.isTTY === true);
   if (banto.emulator && interactive) {
-    const session = startConsole({ emulator: banto.emulator, input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true, commands: slashCommands() });
+    const session = startConsole({
+      emulator: banto.emulator,
+      input: process.stdin,
+      output: process.stdout,
+      terminal: process.stdin.isTTY === true,
+      commands: slashCommands(),
+    });
     await session.closed;
     stop();
   }

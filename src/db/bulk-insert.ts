@@ -18,7 +18,11 @@ interface SqliteConnection {
  * inside one transaction on the pooled connection. MySQL/MariaDB take knex's
  * multi-row INSERT, whose work happens off the event loop anyway.
  */
-export function createBulkInserter(db: Knex, table: string, columns: readonly string[]): (rows: Row[]) => Promise<void> {
+export function createBulkInserter(
+  db: Knex,
+  table: string,
+  columns: readonly string[],
+): (rows: Row[]) => Promise<void> {
   if (dialectOf(db) !== 'sqlite') return async (rows) => void (await db(table).insert(rows));
   const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
   const prepared = new WeakMap<SqliteConnection, (rows: Row[]) => void>();

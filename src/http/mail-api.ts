@@ -23,7 +23,10 @@ const requestSchema = z
     params: z.record(z.string(), z.unknown()),
     dedupeKey: z.string().min(1).max(150).optional(),
   })
-  .refine((body) => (body.to === undefined) !== (body.userId === undefined), { message: 'give exactly one of to and userId', path: ['to'] });
+  .refine((body) => (body.to === undefined) !== (body.userId === undefined), {
+    message: 'give exactly one of to and userId',
+    path: ['to'],
+  });
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -75,7 +78,11 @@ export function createMailApi({ mail, token }: MailApiDeps): Handler {
       return sendJson(res, 400, { error: 'invalid_request', problems: [(error as Error).message] });
     }
     const parsed = requestSchema.safeParse(body);
-    if (!parsed.success) return sendJson(res, 400, { error: 'invalid_request', problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+    if (!parsed.success)
+      return sendJson(res, 400, {
+        error: 'invalid_request',
+        problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+      });
     const request = parsed.data;
     let to = request.to;
     const userId = request.userId === undefined ? undefined : String(request.userId);
@@ -86,13 +93,26 @@ export function createMailApi({ mail, token }: MailApiDeps): Handler {
     try {
       // API keys live in their own namespace: a web app's key can never match a reminder's.
       const dedupeKey = `api:${request.dedupeKey ?? randomUUID()}`;
-      const queued = await mail.enqueue({ template: request.template, to: to ?? '', userId, params: request.params, dedupeKey });
+      const queued = await mail.enqueue({
+        template: request.template,
+        to: to ?? '',
+        userId,
+        params: request.params,
+        dedupeKey,
+      });
       const row = await mail.find(queued.id);
-      return sendJson(res, 202, { ...(row ? describe(row) : { id: queued.id }), duplicate: !queued.created }, { location: `/api/mail/${queued.id}` });
+      return sendJson(
+        res,
+        202,
+        { ...(row ? describe(row) : { id: queued.id }), duplicate: !queued.created },
+        { location: `/api/mail/${queued.id}` },
+      );
     } catch (error) {
       const code = error instanceof BantoError ? error.code : '';
-      if (code === 'MAIL_INVALID') return sendJson(res, 400, { error: 'invalid_request', problems: (error as BantoError).details });
-      if (code === 'TEMPLATE_UNKNOWN' || code === 'TEMPLATE_NOT_APPROVED') return sendJson(res, 422, { error: code.toLowerCase(), message: (error as Error).message });
+      if (code === 'MAIL_INVALID')
+        return sendJson(res, 400, { error: 'invalid_request', problems: (error as BantoError).details });
+      if (code === 'TEMPLATE_UNKNOWN' || code === 'TEMPLATE_NOT_APPROVED')
+        return sendJson(res, 422, { error: code.toLowerCase(), message: (error as Error).message });
       throw error;
     }
   };
@@ -104,7 +124,12 @@ export function createMailApi({ mail, token }: MailApiDeps): Handler {
       return true;
     }
     if (!authorized(req, token)) {
-      sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <BANTO_API_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+      sendJson(
+        res,
+        401,
+        { error: 'unauthorized', message: 'send Authorization: Bearer <BANTO_API_TOKEN>' },
+        { 'www-authenticate': 'Bearer' },
+      );
       return true;
     }
     const one = /^\/api\/mail\/(\d+)$/.exec(path);
@@ -116,7 +141,12 @@ export function createMailApi({ mail, token }: MailApiDeps): Handler {
     } else if (req.method === 'GET' && path === '/api/templates') {
       const templates = (await mail.templates()).filter((t) => t.sendable);
       sendJson(res, 200, {
-        templates: templates.map(({ name, description, sendable }) => ({ name, description, version: sendable?.version, params: sendable?.params.map((p) => ({ name: p.name, sample: p.sample, description: p.description ?? null })) })),
+        templates: templates.map(({ name, description, sendable }) => ({
+          name,
+          description,
+          version: sendable?.version,
+          params: sendable?.params.map((p) => ({ name: p.name, sample: p.sample, description: p.description ?? null })),
+        })),
       });
     } else sendJson(res, 404, { error: 'not_found' });
     return true;

@@ -34,7 +34,9 @@ export function createHttpServer({ logger, metrics, health, slackEvents, api }: 
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const route = routes[`${req.method} ${path}`] ?? (api && path.startsWith('/api/') ? (q: IncomingMessage, s: ServerResponse) => api(q, s, path) : undefined);
+    const route =
+      routes[`${req.method} ${path}`] ??
+      (api && path.startsWith('/api/') ? (q: IncomingMessage, s: ServerResponse) => api(q, s, path) : undefined);
     if (!route) return sendJson(res, 404, { error: 'not_found' });
     Promise.resolve(route(req, res)).catch((error: unknown) => {
       logger.error({ err: error, path }, 'http route failed');

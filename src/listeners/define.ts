@@ -37,7 +37,9 @@ export type RequestKind = keyof KindArgs;
  * it gets no `ack` to call.
  */
 export type Answers = 'ack' | 'later';
-export type HandlerArgs<K extends RequestKind, A extends Answers> = A extends 'later' ? Omit<KindArgs[K], 'ack'> : KindArgs[K];
+export type HandlerArgs<K extends RequestKind, A extends Answers> = A extends 'later'
+  ? Omit<KindArgs[K], 'ack'>
+  : KindArgs[K];
 export type Handler<K extends RequestKind, A extends Answers> = (args: HandlerArgs<K, A>) => Promise<void>;
 
 /** Who may: roles, or `anyone` (still a Slack user). */
@@ -74,6 +76,11 @@ interface Declared<K extends RequestKind, A extends Answers> {
   create(deps: HandlerDeps): Handler<K, A>;
 }
 
-export const command = <A extends Answers>(entry: Declared<'command', A> & { help: HelpKey; usage?: string }): CommandEntry => ({ kind: 'command', ...entry });
-export const action = <A extends Answers>(entry: Declared<'action', A>): RegistryEntry => ({ kind: 'action', ...entry });
+export const command = <A extends Answers>(
+  entry: Declared<'command', A> & { help: HelpKey; usage?: string },
+): CommandEntry => ({ kind: 'command', ...entry });
+export const action = <A extends Answers>(entry: Declared<'action', A>): RegistryEntry => ({
+  kind: 'action',
+  ...entry,
+});
 export const view = <A extends Answers>(entry: Declared<'view', A>): RegistryEntry => ({ kind: 'view', ...entry });

@@ -3,7 +3,11 @@ import { runJobActionId } from '../views/jobs.js';
 import { mailIds } from '../views/mail.js';
 import { createBulkResendApproveAction } from './actions/resend-bulk-approve.js';
 import { createRunJobAction } from './actions/run-job.js';
-import { createTemplateDecisionAction, createTemplateReviewAction, createTemplateSendTestAction } from './actions/template-review.js';
+import {
+  createTemplateDecisionAction,
+  createTemplateReviewAction,
+  createTemplateSendTestAction,
+} from './actions/template-review.js';
 import { createHelpCommand } from './commands/banto-help.js';
 import { createMailStatusCommand } from './commands/banto-mail-status.js';
 import { createTemplatesCommand } from './commands/banto-templates.js';
@@ -23,10 +27,29 @@ const periods = '[today|yesterday|YYYY-MM-DD|YYYY-MM|YYYY-MM-DD..YYYY-MM-DD]';
  */
 export const registry: readonly RegistryEntry[] = [
   command({ key: '/banto help', roles: 'anyone', help: '/banto help', answers: 'ack', create: createHelpCommand }),
-  command({ key: '/payments', usage: periods, roles: ['exec', 'accounting'], help: '/payments', answers: 'later', create: createPaymentsCommand }),
+  command({
+    key: '/payments',
+    usage: periods,
+    roles: ['exec', 'accounting'],
+    help: '/payments',
+    answers: 'later',
+    create: createPaymentsCommand,
+  }),
   command({ key: '/jobs', roles: ['engineer'], help: '/jobs', answers: 'later', create: createJobsCommand }),
-  command({ key: '/banto templates', roles: ['exec', 'engineer'], help: '/banto templates', answers: 'later', create: createTemplatesCommand }),
-  command({ key: '/banto mail-status', roles: ['exec', 'accounting', 'clerk', 'engineer'], help: '/banto mail-status', answers: 'later', create: createMailStatusCommand }),
+  command({
+    key: '/banto templates',
+    roles: ['exec', 'engineer'],
+    help: '/banto templates',
+    answers: 'later',
+    create: createTemplatesCommand,
+  }),
+  command({
+    key: '/banto mail-status',
+    roles: ['exec', 'accounting', 'clerk', 'engineer'],
+    help: '/banto mail-status',
+    answers: 'later',
+    create: createMailStatusCommand,
+  }),
   command({
     key: '/resend-mail',
     usage: '[email or user id] | failed [today|yesterday|YYYY-MM-DD|...]',
@@ -38,10 +61,25 @@ export const registry: readonly RegistryEntry[] = [
   action({ key: runJobActionId, roles: ['engineer'], answers: 'later', create: createRunJobAction }),
   // Only executives decide what customers read.
   action({ key: mailIds.review, roles: ['exec'], answers: 'later', create: createTemplateReviewAction }),
-  action({ key: mailIds.approve, roles: ['exec'], answers: 'later', create: (deps) => createTemplateDecisionAction(deps, 'approve') }),
-  action({ key: mailIds.reject, roles: ['exec'], answers: 'later', create: (deps) => createTemplateDecisionAction(deps, 'reject') }),
+  action({
+    key: mailIds.approve,
+    roles: ['exec'],
+    answers: 'later',
+    create: (deps) => createTemplateDecisionAction(deps, 'approve'),
+  }),
+  action({
+    key: mailIds.reject,
+    roles: ['exec'],
+    answers: 'later',
+    create: (deps) => createTemplateDecisionAction(deps, 'reject'),
+  }),
   action({ key: mailIds.sendTest, roles: ['exec'], answers: 'later', create: createTemplateSendTestAction }),
-  action({ key: mailIds.bulkApprove, roles: ['clerk', 'accounting'], answers: 'later', create: createBulkResendApproveAction }),
+  action({
+    key: mailIds.bulkApprove,
+    roles: ['clerk', 'accounting'],
+    answers: 'later',
+    create: createBulkResendApproveAction,
+  }),
   view({ key: mailIds.findView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendFindView }),
   view({ key: mailIds.pickView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendPickView }),
   view({ key: mailIds.confirmView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendConfirmView }),
@@ -54,14 +92,20 @@ export interface Decision {
   reason?: 'missing-role' | 'unknown-request';
 }
 
-export function findEntry(kind: RequestKind, key: string, entries: readonly RegistryEntry[] = registry): RegistryEntry | undefined {
+export function findEntry(
+  kind: RequestKind,
+  key: string,
+  entries: readonly RegistryEntry[] = registry,
+): RegistryEntry | undefined {
   return entries.find((e) => e.kind === kind && e.key === key);
 }
 
 export function decide(entry: RegistryEntry | undefined, roles: ReadonlySet<RoleName>): Decision {
   if (!entry) return { allowed: false, requiredRoles: [], reason: 'unknown-request' };
   if (entry.roles === 'anyone') return { allowed: true, requiredRoles: [] };
-  return entry.roles.some((r) => roles.has(r)) ? { allowed: true, requiredRoles: entry.roles } : { allowed: false, requiredRoles: entry.roles, reason: 'missing-role' };
+  return entry.roles.some((r) => roles.has(r))
+    ? { allowed: true, requiredRoles: entry.roles }
+    : { allowed: false, requiredRoles: entry.roles, reason: 'missing-role' };
 }
 
 export function commandEntries(entries: readonly RegistryEntry[] = registry): CommandEntry[] {
@@ -69,12 +113,17 @@ export function commandEntries(entries: readonly RegistryEntry[] = registry): Co
 }
 
 /** The commands the holder of `roles` may run, in registry order. */
-export function commandsAllowedFor(roles: ReadonlySet<RoleName>, entries: readonly RegistryEntry[] = registry): CommandEntry[] {
+export function commandsAllowedFor(
+  roles: ReadonlySet<RoleName>,
+  entries: readonly RegistryEntry[] = registry,
+): CommandEntry[] {
   return commandEntries(entries).filter((e) => decide(e, roles).allowed);
 }
 
 /** The slash commands Slack must know (the manifest's `slash_commands`), each with its usage hint. */
-export function slashCommands(entries: readonly RegistryEntry[] = registry): { command: string; usageHint: string | undefined }[] {
+export function slashCommands(
+  entries: readonly RegistryEntry[] = registry,
+): { command: string; usageHint: string | undefined }[] {
   const byName = new Map<string, string[]>();
   for (const entry of commandEntries(entries)) {
     const [name = '', sub] = entry.key.split(' ');
@@ -83,5 +132,8 @@ export function slashCommands(entries: readonly RegistryEntry[] = registry): { c
     if (sub) hints.push(sub);
     else if (entry.usage) hints.push(entry.usage);
   }
-  return [...byName].map(([command, hints]) => ({ command, usageHint: hints.length > 0 ? hints.join(' | ') : undefined }));
+  return [...byName].map(([command, hints]) => ({
+    command,
+    usageHint: hints.length > 0 ? hints.join(' | ') : undefined,
+  }));
 }

@@ -92,7 +92,12 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       uploads: new Map(),
       nextId: (prefix) => `${prefix}${String(++this.sequence).padStart(prefix ? 8 : 1, '0')}`,
     };
-    this.socketMode = new SocketModeServer(options.workspace.appId, { ackTimeoutMs: 3000, eventRetries: 3, connectWaitMs: 10_000, ...options.socketMode });
+    this.socketMode = new SocketModeServer(options.workspace.appId, {
+      ackTimeoutMs: 3000,
+      eventRetries: 3,
+      connectWaitMs: 10_000,
+      ...options.socketMode,
+    });
   }
 
   get transport(): 'http' | 'socket' {
@@ -136,7 +141,11 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   }
 
   /** Resolves with the first call (already made or still to come) to `method` that matches. */
-  waitForCall(method: string, matches: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
+  waitForCall(
+    method: string,
+    matches: (call: RecordedCall) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<RecordedCall> {
     const found = this.calls.find((c) => c.method === method && matches(c));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -205,14 +214,22 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const response =
       this.options.appToken && token === this.options.appToken
-        ? { ok: true, url: `${this.state.baseUrl.replace(/^http/, 'ws')}socket?ticket=${this.socketMode.issueTicket()}` }
+        ? {
+            ok: true,
+            url: `${this.state.baseUrl.replace(/^http/, 'ws')}socket?ticket=${this.socketMode.issueTicket()}`,
+          }
         : { ok: false, error: 'invalid_auth' };
     this.record('apps.connections.open', {}, response);
     sendJson(res, 200, response);
   }
 
   /** A request from the Slack client: a Socket Mode envelope, or a signed POST, as the transport says. */
-  private async deliver(type: EnvelopeType, payload: Record<string, unknown>, httpBody: string, contentType?: string): Promise<SlackReply> {
+  private async deliver(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    httpBody: string,
+    contentType?: string,
+  ): Promise<SlackReply> {
     if (this.transport === 'http') return this.post(httpBody, contentType ? { contentType } : {});
     const ack = await this.socketMode.deliver(type, payload);
     // As for an HTTP request that took too long, the person sees a timeout.
@@ -222,7 +239,11 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   /** Signs and posts a raw body to Banto, as Slack does; `timestamp` lets tests send stale requests. */
   async post(
     body: string,
-    { timestamp = Math.floor(Date.now() / 1000), signingSecret = this.options.signingSecret, contentType = 'application/x-www-form-urlencoded' } = {},
+    {
+      timestamp = Math.floor(Date.now() / 1000),
+      signingSecret = this.options.signingSecret,
+      contentType = 'application/x-www-form-urlencoded',
+    } = {},
   ): Promise<SlackReply> {
     if (!this.targetUrl) throw new Error('the emulator has no target: call setTarget(url) first');
     const response = await fetch(this.targetUrl, {
@@ -251,7 +272,17 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     return new URLSearchParams(this.commandFields(input)).toString();
   }
 
-  private commandFields({ userId, channelId, command, text = '' }: { userId: string; channelId: string; command: string; text?: string }): Record<string, string> {
+  private commandFields({
+    userId,
+    channelId,
+    command,
+    text = '',
+  }: {
+    userId: string;
+    channelId: string;
+    command: string;
+    text?: string;
+  }): Record<string, string> {
     return {
       token: 'deprecated-verification-token',
       team_id: this.workspace.teamId,
@@ -283,7 +314,15 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   }
 
   /** A button press, in a message (`channelId`) or in an open modal (`viewId`). */
-  pressButton(input: { userId: string; actionId: string; blockId?: string; value?: string; channelId?: string; viewId?: string; messageTs?: string }): Promise<SlackReply> {
+  pressButton(input: {
+    userId: string;
+    actionId: string;
+    blockId?: string;
+    value?: string;
+    channelId?: string;
+    viewId?: string;
+    messageTs?: string;
+  }): Promise<SlackReply> {
     const view = input.viewId ? this.state.views.get(input.viewId) : undefined;
     return this.interaction({
       type: 'block_actions',
@@ -301,13 +340,25 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
         : {}),
       ...(view ? { view, container: { type: 'view', view_id: input.viewId } } : {}),
       actions: [
-        { type: 'button', action_id: input.actionId, block_id: input.blockId ?? 'actions', value: input.value, action_ts: String(Date.now() / 1000) },
+        {
+          type: 'button',
+          action_id: input.actionId,
+          block_id: input.blockId ?? 'actions',
+          value: input.value,
+          action_ts: String(Date.now() / 1000),
+        },
       ],
     });
   }
 
   /** An Events API callback (JSON, signed), e.g. an app_mention typed by `userId` in `channelId`. */
-  sendEvent(input: { type: string; userId: string; channelId: string; text?: string; threadTs?: string }): Promise<SlackReply> {
+  sendEvent(input: {
+    type: string;
+    userId: string;
+    channelId: string;
+    text?: string;
+    threadTs?: string;
+  }): Promise<SlackReply> {
     const ts = `${Math.floor(Date.now() / 1000)}.${this.state.nextId('').padStart(6, '0')}`;
     const body = {
       token: 'deprecated-verification-token',
@@ -317,16 +368,31 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       event_id: this.state.nextId('Ev'),
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: this.workspace.teamId, user_id: this.workspace.botUserId, is_bot: true }],
-      event: { type: input.type, user: input.userId, channel: input.channelId, text: input.text ?? '', ts, event_ts: ts, thread_ts: input.threadTs },
+      event: {
+        type: input.type,
+        user: input.userId,
+        channel: input.channelId,
+        text: input.text ?? '',
+        ts,
+        event_ts: ts,
+        thread_ts: input.threadTs,
+      },
     };
     return this.deliver('events_api', body, JSON.stringify(body), 'application/json');
   }
 
   /** Submits an open modal with `values[blockId][actionId]` given as plain strings (a select's option value for selects). */
-  async submitView(input: { userId: string; viewId: string; values: Record<string, Record<string, string>> }): Promise<SlackReply> {
+  async submitView(input: {
+    userId: string;
+    viewId: string;
+    values: Record<string, Record<string, string>>;
+  }): Promise<SlackReply> {
     const view = this.state.views.get(input.viewId);
     if (!view) throw new Error(`no open view ${input.viewId}`);
-    const blocks = (Array.isArray(view.blocks) ? view.blocks : []) as { block_id?: string; element?: { type?: string; options?: { value: string; text: unknown }[] } }[];
+    const blocks = (Array.isArray(view.blocks) ? view.blocks : []) as {
+      block_id?: string;
+      element?: { type?: string; options?: { value: string; text: unknown }[] };
+    }[];
     const stateOf = (blockId: string, value: string) => {
       const element = blocks.find((b) => b.block_id === blockId)?.element;
       const type = element?.type ?? 'plain_text_input';
@@ -353,7 +419,8 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       view: { ...view, state: { values } },
     });
     // As in Slack, an answer of response_action "update" replaces the open modal in place.
-    const next = reply.body?.response_action === 'update' ? (reply.body.view as Record<string, unknown> | undefined) : undefined;
+    const next =
+      reply.body?.response_action === 'update' ? (reply.body.view as Record<string, unknown> | undefined) : undefined;
     if (next) this.state.views.set(input.viewId, { ...next, id: input.viewId, hash: this.state.nextId('H') });
     return reply;
   }

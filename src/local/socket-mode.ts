@@ -91,7 +91,14 @@ export class SocketModeServer extends EventEmitter<{ envelope: [Envelope]; ack: 
       this.sockets = this.sockets.filter((s) => s !== ws);
     });
     ws.on('error', () => ws.terminate());
-    ws.send(JSON.stringify({ type: 'hello', num_connections: this.sockets.length + 1, connection_info: { app_id: this.appId }, debug_info: { host: 'emulator', approximate_connection_time: 3600 } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: this.sockets.length + 1,
+        connection_info: { app_id: this.appId },
+        debug_info: { host: 'emulator', approximate_connection_time: 3600 },
+      }),
+    );
     this.sockets.push(ws);
     this.emit('connection', this.connections);
   }
@@ -108,7 +115,10 @@ export class SocketModeServer extends EventEmitter<{ envelope: [Envelope]; ack: 
     if (!pending) return;
     this.pending.delete(id);
     clearTimeout(pending.timer);
-    const payload = message.payload && typeof message.payload === 'object' && Object.keys(message.payload).length > 0 ? (message.payload as Record<string, unknown>) : undefined;
+    const payload =
+      message.payload && typeof message.payload === 'object' && Object.keys(message.payload).length > 0
+        ? (message.payload as Record<string, unknown>)
+        : undefined;
     const ack = { envelopeId: id, payload };
     this.emit('ack', ack);
     pending.resolve(ack);
@@ -132,10 +142,19 @@ export class SocketModeServer extends EventEmitter<{ envelope: [Envelope]; ack: 
 
   /** Sends an envelope; resolves with its acknowledgement, or undefined when none came in time (after the retries an event gets). */
   async deliver(type: EnvelopeType, payload: Record<string, unknown>): Promise<EnvelopeAck | undefined> {
-    const envelope: Envelope = { envelope_id: `env-${++this.sequence}`, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' };
+    const envelope: Envelope = {
+      envelope_id: `env-${++this.sequence}`,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+      retry_attempt: 0,
+      retry_reason: '',
+    };
     const retries = type === 'events_api' ? this.options.eventRetries : 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      const ack = await this.sendOnce(attempt === 0 ? envelope : { ...envelope, retry_attempt: attempt, retry_reason: 'timeout' });
+      const ack = await this.sendOnce(
+        attempt === 0 ? envelope : { ...envelope, retry_attempt: attempt, retry_reason: 'timeout' },
+      );
       if (ack) return ack;
     }
     return undefined;

@@ -36,7 +36,13 @@ function channelInfo(state: EmulatorState, id: string) {
 }
 
 function openView(args: WebApiArgs, state: EmulatorState, id: string) {
-  const view = { ...(args.view as Record<string, unknown>), id, hash: state.nextId('H'), team_id: state.workspace.teamId, app_id: state.workspace.appId };
+  const view = {
+    ...(args.view as Record<string, unknown>),
+    id,
+    hash: state.nextId('H'),
+    team_id: state.workspace.teamId,
+    app_id: state.workspace.appId,
+  };
   state.views.set(id, view);
   return { ok: true, view };
 }
@@ -44,7 +50,19 @@ function openView(args: WebApiArgs, state: EmulatorState, id: string) {
 function postMessage(args: WebApiArgs, state: EmulatorState) {
   if (!findChannel(state, args.channel)) return fail('channel_not_found');
   const ts = `${Math.floor(Date.now() / 1000)}.${state.nextId('').padStart(6, '0')}`;
-  return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, blocks: args.blocks, ts, thread_ts: args.thread_ts, bot_id: state.workspace.botId } };
+  return {
+    ok: true,
+    channel: args.channel,
+    ts,
+    message: {
+      type: 'message',
+      text: args.text,
+      blocks: args.blocks,
+      ts,
+      thread_ts: args.thread_ts,
+      bot_id: state.workspace.botId,
+    },
+  };
 }
 
 /** The Web API methods Banto calls, answered the way Slack answers them. */
@@ -66,7 +84,10 @@ export const webApiMethods: Record<string, Method> = {
     if (!channel.members.includes(str(args.user))) return fail('user_not_in_channel');
     return { ok: true, message_ts: `${Math.floor(Date.now() / 1000)}.${s.nextId('').padStart(6, '0')}` };
   },
-  'chat.update': (args, s) => (findChannel(s, args.channel) ? { ok: true, channel: args.channel, ts: args.ts, text: args.text } : fail('channel_not_found')),
+  'chat.update': (args, s) =>
+    findChannel(s, args.channel)
+      ? { ok: true, channel: args.channel, ts: args.ts, text: args.text }
+      : fail('channel_not_found'),
   'views.open': (args, s) => (args.trigger_id ? openView(args, s, s.nextId('V')) : fail('invalid_trigger_id')),
   'views.push': (args, s) => (args.trigger_id ? openView(args, s, s.nextId('V')) : fail('invalid_trigger_id')),
   'views.update': (args, s) => {
@@ -79,7 +100,9 @@ export const webApiMethods: Record<string, Method> = {
   },
   'conversations.members': (args, s) => {
     const channel = findChannel(s, args.channel);
-    return channel ? { ok: true, members: channel.members, response_metadata: { next_cursor: '' } } : fail('channel_not_found');
+    return channel
+      ? { ok: true, members: channel.members, response_metadata: { next_cursor: '' } }
+      : fail('channel_not_found');
   },
   'usergroups.users.list': (args, s) => {
     const group = s.workspace.usergroups[str(args.usergroup)];
@@ -88,7 +111,17 @@ export const webApiMethods: Record<string, Method> = {
   'users.info': (args, s) => {
     const user = s.workspace.users.find((u) => u.id === args.user);
     if (!user) return fail('user_not_found');
-    return { ok: true, user: { id: user.id, name: user.name, real_name: user.realName, tz: 'Asia/Tokyo', is_bot: false, profile: { real_name: user.realName, display_name: user.name, title: user.title, email: user.email } } };
+    return {
+      ok: true,
+      user: {
+        id: user.id,
+        name: user.name,
+        real_name: user.realName,
+        tz: 'Asia/Tokyo',
+        is_bot: false,
+        profile: { real_name: user.realName, display_name: user.name, title: user.title, email: user.email },
+      },
+    };
   },
   'files.getUploadURLExternal': (args, s) => {
     const fileId = s.nextId('F');
@@ -99,6 +132,13 @@ export const webApiMethods: Record<string, Method> = {
     const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
     if (files.some((f) => !s.uploads.get(f.id)?.data)) return fail('file_not_found');
     if (args.channel_id && !findChannel(s, args.channel_id)) return fail('channel_not_found');
-    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? s.uploads.get(f.id)?.filename, name: s.uploads.get(f.id)?.filename })) };
+    return {
+      ok: true,
+      files: files.map((f) => ({
+        id: f.id,
+        title: f.title ?? s.uploads.get(f.id)?.filename,
+        name: s.uploads.get(f.id)?.filename,
+      })),
+    };
   },
 };

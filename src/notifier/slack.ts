@@ -4,12 +4,24 @@ import type { Publisher } from '../services/publish.js';
 import type { ChannelFacts } from '../services/access/channel-guard.js';
 
 /** Alerts go to the alerts channel and @mention the on-call user group (and any group an alert names), so only the people concerned are paged. */
-export function createSlackNotifier({ client, alertsChannel, oncallUsergroup }: { client: webApi.WebClient; alertsChannel: string; oncallUsergroup?: string | undefined }): Notifier {
+export function createSlackNotifier({
+  client,
+  alertsChannel,
+  oncallUsergroup,
+}: {
+  client: webApi.WebClient;
+  alertsChannel: string;
+  oncallUsergroup?: string | undefined;
+}): Notifier {
   return {
     async postAlert(text, alsoNotify = []) {
       const groups = [...new Set([...(oncallUsergroup ? [oncallUsergroup] : []), ...alsoNotify])];
       const mention = groups.map((g) => `<!subteam^${g}> `).join('');
-      const posted = await client.chat.postMessage({ channel: alertsChannel, text: `${mention}${text}`, unfurl_links: false });
+      const posted = await client.chat.postMessage({
+        channel: alertsChannel,
+        text: `${mention}${text}`,
+        unfurl_links: false,
+      });
       return { channelId: String(posted.channel ?? alertsChannel), ts: String(posted.ts) };
     },
     async postReply(channelId, threadTs, text) {
@@ -25,7 +37,12 @@ export function createSlackPublisher(client: webApi.WebClient): Publisher {
       await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never });
     },
     async upload(channelId, file) {
-      await client.files.uploadV2({ channel_id: channelId, file: file.data, filename: file.filename, title: file.title });
+      await client.files.uploadV2({
+        channel_id: channelId,
+        file: file.data,
+        filename: file.filename,
+        title: file.title,
+      });
     },
   };
 }

@@ -20,7 +20,8 @@ export interface RunOutcome {
   result?: string | undefined;
 }
 
-const isRetryable = (error: unknown) => !(error instanceof JobTimeoutError) && (error as { retryable?: unknown } | null)?.retryable !== false;
+const isRetryable = (error: unknown) =>
+  !(error instanceof JobTimeoutError) && (error as { retryable?: unknown } | null)?.retryable !== false;
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,20 +49,35 @@ async function attemptOnce(job: JobDefinition, context: Omit<JobContext, 'signal
  * retry can fix, the lease renewed while it runs (so a crash is told apart from
  * a long run), and the outcome written on the run's row.
  */
-export async function executeClaimedRun(deps: ExecuteDeps, job: JobDefinition, runId: number, input: Pick<JobContext, 'slot' | 'trigger' | 'startedBy'>): Promise<RunOutcome> {
+export async function executeClaimedRun(
+  deps: ExecuteDeps,
+  job: JobDefinition,
+  runId: number,
+  input: Pick<JobContext, 'slot' | 'trigger' | 'startedBy'>,
+): Promise<RunOutcome> {
   const { db, clock, logger, lease } = deps;
   const started = performance.now();
   const log = logger.child({ job: job.name, slot: input.slot.toISO(), trigger: input.trigger });
   let attempt = 1;
-  const heartbeat = setInterval(() => {
-    renewLease(db, runId, clock.now().plus(lease)).catch((error: unknown) => log.warn({ err: error }, 'could not renew the lease'));
-  }, Math.max(250, lease.toMillis() / 3));
+  const heartbeat = setInterval(
+    () => {
+      renewLease(db, runId, clock.now().plus(lease)).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not renew the lease'),
+      );
+    },
+    Math.max(250, lease.toMillis() / 3),
+  );
   let outcome: RunOutcome;
   try {
     for (;;) {
       try {
         const result = await attemptOnce(job, { ...input, attempt, logger: log });
-        outcome = { status: 'succeeded', attempts: attempt, durationMs: performance.now() - started, result: result ?? undefined };
+        outcome = {
+          status: 'succeeded',
+          attempts: attempt,
+          durationMs: performance.now() - started,
+          result: result ?? undefined,
+        };
         break;
       } catch (error) {
         const timedOut = error instanceof JobTimeoutError;
@@ -74,14 +90,25 @@ export async function executeClaimedRun(deps: ExecuteDeps, job: JobDefinition, r
           continue;
         }
         log.error({ err: error, attempt }, timedOut ? 'job timed out' : 'job failed');
-        outcome = { status: timedOut ? 'timed_out' : 'failed', attempts: attempt, durationMs: performance.now() - started, error: describe(error) };
+        outcome = {
+          status: timedOut ? 'timed_out' : 'failed',
+          attempts: attempt,
+          durationMs: performance.now() - started,
+          error: describe(error),
+        };
         break;
       }
     }
   } finally {
     clearInterval(heartbeat);
   }
-  await finishRun(db, runId, { status: outcome.status, finishedAt: clock.now(), durationMs: outcome.durationMs, error: outcome.error, result: outcome.result });
+  await finishRun(db, runId, {
+    status: outcome.status,
+    finishedAt: clock.now(),
+    durationMs: outcome.durationMs,
+    error: outcome.error,
+    result: outcome.result,
+  });
   return outcome;
 }
 

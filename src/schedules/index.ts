@@ -20,10 +20,25 @@ export interface ScheduleDeps {
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
-export function createScheduleTable({ db, clock, retentionDays, alerts, billing, anomalies, mail }: ScheduleDeps): JobDefinition[] {
+export function createScheduleTable({
+  db,
+  clock,
+  retentionDays,
+  alerts,
+  billing,
+  anomalies,
+  mail,
+}: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
-    createBillingAnomaliesJob({ ...anomalies, db, clock, summarizer: billing.payments.summarizer, alerts, locale: billing.locale }),
+    createBillingAnomaliesJob({
+      ...anomalies,
+      db,
+      clock,
+      summarizer: billing.payments.summarizer,
+      alerts,
+      locale: billing.locale,
+    }),
     {
       name: 'prune-job-runs',
       cron: '0 30 3 * * *',
@@ -43,13 +58,24 @@ export function createScheduleTable({ db, clock, retentionDays, alerts, billing,
 }
 
 /** The YAML `schedules:` overrides applied to the table; a name that is not a job stops start-up. */
-export function applyScheduleOverrides(table: JobDefinition[], overrides: Record<string, ScheduleOverride>): JobDefinition[] {
+export function applyScheduleOverrides(
+  table: JobDefinition[],
+  overrides: Record<string, ScheduleOverride>,
+): JobDefinition[] {
   const names = new Set(table.map((job) => job.name));
   const unknown = Object.keys(overrides).filter((name) => !names.has(name));
-  if (unknown.length > 0) throw new ConfigError(unknown.map((name) => `schedules.${name}: no job of that name (jobs: ${[...names].join(', ')})`));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      unknown.map((name) => `schedules.${name}: no job of that name (jobs: ${[...names].join(', ')})`),
+    );
   return table.map((job) => {
     const override = overrides[job.name];
     if (!override) return job;
-    return { ...job, cron: override.cron ?? job.cron, enabled: override.enabled ?? job.enabled, timezone: override.timezone ?? job.timezone };
+    return {
+      ...job,
+      cron: override.cron ?? job.cron,
+      enabled: override.enabled ?? job.enabled,
+      timezone: override.timezone ?? job.timezone,
+    };
   });
 }

@@ -5,7 +5,16 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { BantoError } from '../errors.js';
 import type { Alerts } from '../services/alerts/alerts.js';
-import { claimSlot, lastScheduledSlot, lastSuccessAt, latestRuns, markExpiredRuns, recordSkip, type JobRun, type RunTrigger } from '../services/jobs/job-runs.js';
+import {
+  claimSlot,
+  lastScheduledSlot,
+  lastSuccessAt,
+  latestRuns,
+  markExpiredRuns,
+  recordSkip,
+  type JobRun,
+  type RunTrigger,
+} from '../services/jobs/job-runs.js';
 import { nextSlot, slotsBetween } from '../services/jobs/slots.js';
 import { messagesFor, type Locale } from '../views/messages.js';
 import { defaultLease, executeClaimedRun, type RunOutcome } from './execute.js';
@@ -86,11 +95,18 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
     }
   };
 
-  const runSlot = async (job: JobDefinition, slot: DateTime, trigger: RunTrigger, startedBy?: string): Promise<RunOutcome | undefined> => {
+  const runSlot = async (
+    job: JobDefinition,
+    slot: DateTime,
+    trigger: RunTrigger,
+    startedBy?: string,
+  ): Promise<RunOutcome | undefined> => {
     const runId = await claimSlot(db, { job: job.name, slot, trigger, host, now: clock.now(), lease, startedBy });
     if (runId === undefined) return undefined;
     const outcome = await executeClaimedRun({ db, clock, logger, lease }, job, runId, { slot, trigger, startedBy });
-    await afterRun(job, outcome, slot).catch((error: unknown) => logger.error({ err: error, job: job.name }, 'could not post the alert'));
+    await afterRun(job, outcome, slot).catch((error: unknown) =>
+      logger.error({ err: error, job: job.name }, 'could not post the alert'),
+    );
     return outcome;
   };
 
@@ -110,12 +126,24 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
     const missed = slotsBetween(job.cron, zoneOf(job), last, now);
     if (missed.length === 0) return;
     const { catchUp } = job;
-    const toRun = catchUp.policy === 'latest' ? missed.slice(-1) : catchUp.policy === 'all' ? missed.filter((s) => s >= now.minus(catchUp.window)) : [];
+    const toRun =
+      catchUp.policy === 'latest'
+        ? missed.slice(-1)
+        : catchUp.policy === 'all'
+          ? missed.filter((s) => s >= now.minus(catchUp.window))
+          : [];
     const toSkip = missed.filter((s) => !toRun.includes(s));
     for (const slot of toSkip.slice(-maxSkipsRecorded)) {
-      await recordSkip(db, { job: job.name, slot, host, now, reason: `missed while Banto was down; catch-up policy ${catchUp.policy}` });
+      await recordSkip(db, {
+        job: job.name,
+        slot,
+        host,
+        now,
+        reason: `missed while Banto was down; catch-up policy ${catchUp.policy}`,
+      });
     }
-    if (toSkip.length > maxSkipsRecorded) logger.warn({ job: job.name, skipped: toSkip.length }, 'many slots missed; only the latest skips are recorded');
+    if (toSkip.length > maxSkipsRecorded)
+      logger.warn({ job: job.name, skipped: toSkip.length }, 'many slots missed; only the latest skips are recorded');
     for (const slot of toRun) await track(runSlot(job, slot, 'catch-up'));
   };
 
@@ -125,7 +153,10 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       if (!job.deadMan) continue;
       const since = (await lastSuccessAt(db, job.name)) ?? startedAt;
       if (since.plus(job.deadMan.period).plus(job.deadMan.grace) < now && !(await alerts.isOpen(alertKey(job.name)))) {
-        await alerts.open(alertKey(job.name), m.jobSilent(job.name, since.setZone(zoneOf(job)).toFormat('yyyy-MM-dd HH:mm ZZZZ')));
+        await alerts.open(
+          alertKey(job.name),
+          m.jobSilent(job.name, since.setZone(zoneOf(job)).toFormat('yyyy-MM-dd HH:mm ZZZZ')),
+        );
       }
     }
   };
@@ -141,7 +172,9 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
     },
     async sweep() {
       for (const run of await markExpiredRuns(db, clock.now())) {
-        await alerts.open(alertKey(run.job), m.jobCrashed(run.job, run.host)).catch((error: unknown) => logger.error({ err: error }, 'could not post the alert'));
+        await alerts
+          .open(alertKey(run.job), m.jobCrashed(run.job, run.host))
+          .catch((error: unknown) => logger.error({ err: error }, 'could not post the alert'));
       }
       await runner.tick();
       await checkDeadMen();
@@ -151,9 +184,16 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       await markExpiredRuns(db, clock.now());
       await runner.catchUp();
       for (const job of jobs) {
-        tasks.push(cron.schedule(job.cron, () => tickJob(job), { name: job.name, timezone: zoneOf(job), noOverlap: true }));
+        tasks.push(
+          cron.schedule(job.cron, () => tickJob(job), { name: job.name, timezone: zoneOf(job), noOverlap: true }),
+        );
       }
-      tasks.push(cron.schedule(deps.sweepCron ?? '*/15 * * * * *', () => runner.sweep(), { name: 'banto-sweep', noOverlap: true }));
+      tasks.push(
+        cron.schedule(deps.sweepCron ?? '*/15 * * * * *', () => runner.sweep(), {
+          name: 'banto-sweep',
+          noOverlap: true,
+        }),
+      );
     },
     async stop() {
       for (const task of tasks.splice(0)) await task.destroy();
@@ -161,7 +201,8 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
     },
     async runNow(name, startedBy) {
       const job = table.find((j) => j.name === name);
-      if (!job) throw new BantoError('UNKNOWN_JOB', `no job named "${name}"; known: ${table.map((j) => j.name).join(', ')}`);
+      if (!job)
+        throw new BantoError('UNKNOWN_JOB', `no job named "${name}"; known: ${table.map((j) => j.name).join(', ')}`);
       // A manual run's slot is the instant it was asked for; two asks in one millisecond take the next one.
       const asked = clock.now();
       for (let nudge = 0; nudge < 10; nudge++) {
@@ -176,7 +217,10 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       return job ? nextSlot(job.cron, zoneOf(job), clock.now()) : undefined;
     },
     async status() {
-      const last = await latestRuns(db, table.map((job) => job.name));
+      const last = await latestRuns(
+        db,
+        table.map((job) => job.name),
+      );
       return table.map((job) => ({
         name: job.name,
         cron: job.cron,

@@ -21,5 +21,11 @@ export async function renderDailyTotalsChart(points: { day: string; total: numbe
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  return new Resvg(svg, { fitTo: { mode: 'width', value: chartWidth }, font: { loadSystemFonts: true }, background: 'white' }).render().asPng();
+  return new Resvg(svg, {
+    fitTo: { mode: 'width', value: chartWidth },
+    font: { loadSystemFonts: true },
+    background: 'white',
+  })
+    .render()
+    .asPng();
 }

@@ -5,7 +5,10 @@ export function renderHelp(commands: readonly { command: string; help: HelpKey }
   const m = messagesFor(locale);
   if (commands.length === 0) return { text: m.helpNone, blocks: [headerBlock(m.helpTitle), sectionBlock(m.helpNone)] };
   const lines = commands.map((c) => `• \`${c.command}\` — ${m.commandDescriptions[c.help]}`);
-  return { text: `${m.helpTitle}: ${commands.map((c) => c.command).join(', ')}`, blocks: [headerBlock(m.helpTitle), sectionBlock(lines.join('\n'))] };
+  return {
+    text: `${m.helpTitle}: ${commands.map((c) => c.command).join(', ')}`,
+    blocks: [headerBlock(m.helpTitle), sectionBlock(lines.join('\n'))],
+  };
 }
 
 export function renderMentionReply(locale: Locale): MessageView {

@@ -6,9 +6,11 @@ import { headerBlock, sectionBlock, type MessageView } from './message.js';
 export const runJobActionId = 'jobs_run_now';
 
 /** A Slack user id becomes a mention; anything else (a CLI user) stays plain text. */
-const who = (startedBy: string | null) => (startedBy && /^[UW][A-Z0-9]+$/.test(startedBy) ? `<@${startedBy}>` : startedBy);
+const who = (startedBy: string | null) =>
+  startedBy && /^[UW][A-Z0-9]+$/.test(startedBy) ? `<@${startedBy}>` : startedBy;
 
-const when = (status: JobStatus, at: JobStatus['nextRun']) => at?.setZone(status.zone).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') ?? '—';
+const when = (status: JobStatus, at: JobStatus['nextRun']) =>
+  at?.setZone(status.zone).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') ?? '—';
 
 /** `/jobs`: every job with its last run, next run and a "Run now" button. */
 export function renderJobs(statuses: JobStatus[], locale: Locale): MessageView {
@@ -16,15 +18,27 @@ export function renderJobs(statuses: JobStatus[], locale: Locale): MessageView {
   const blocks: KnownBlock[] = [headerBlock(m.jobsTitle)];
   for (const status of statuses) {
     const last = status.lastRun;
-    const lastText = last ? m.jobsLastRun(last.status, last.durationMs, when(status, last.startedAt ?? undefined), who(last.startedBy)) : m.jobsNeverRun;
+    const lastText = last
+      ? m.jobsLastRun(last.status, last.durationMs, when(status, last.startedAt ?? undefined), who(last.startedBy))
+      : m.jobsNeverRun;
     blocks.push({
       type: 'section',
       block_id: `job:${status.name}`,
       text: {
         type: 'mrkdwn',
-        text: [`*${status.name}*${m.jobDescriptions[status.name] ? ` — ${m.jobDescriptions[status.name]}` : ''}`, `\`${status.cron}\` (${status.zone})${status.enabled ? '' : ` ${m.jobsDisabled}`}`, lastText, m.jobsNextRun(status.enabled ? when(status, status.nextRun) : '—')].join('\n'),
+        text: [
+          `*${status.name}*${m.jobDescriptions[status.name] ? ` — ${m.jobDescriptions[status.name]}` : ''}`,
+          `\`${status.cron}\` (${status.zone})${status.enabled ? '' : ` ${m.jobsDisabled}`}`,
+          lastText,
+          m.jobsNextRun(status.enabled ? when(status, status.nextRun) : '—'),
+        ].join('\n'),
       },
-      accessory: { type: 'button', action_id: runJobActionId, value: status.name, text: { type: 'plain_text', text: m.jobsRunNow } },
+      accessory: {
+        type: 'button',
+        action_id: runJobActionId,
+        value: status.name,
+        text: { type: 'plain_text', text: m.jobsRunNow },
+      },
     });
   }
   return { text: `${m.jobsTitle}: ${statuses.map((s) => s.name).join(', ')}`, blocks };

@@ -19,7 +19,13 @@ const wording = {
 
 export function reminderParams(locale: Locale): (due: DueReminder) => Record<string, unknown> {
   const w = wording[locale];
-  return (due) => ({ name: due.name, plan: due.plan, amount: formatYen(due.amount), due_date: w.paymentDay(due.paymentDay), when: w.when(due.offset) });
+  return (due) => ({
+    name: due.name,
+    plan: due.plan,
+    amount: formatYen(due.amount),
+    due_date: w.paymentDay(due.paymentDay),
+    when: w.when(due.offset),
+  });
 }
 
 export function digestSinceLabel(since: DateTime, locale: Locale): string {

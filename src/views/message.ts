@@ -16,5 +16,10 @@ export function headerBlock(text: string): KnownBlock {
 
 /** A modal that only says something (a refusal, a result, an error), with a close button. */
 export function noticeModal(title: string, markdown: string): View {
-  return { type: 'modal', title: { type: 'plain_text', text: title.slice(0, 24) }, close: { type: 'plain_text', text: '閉じる / Close' }, blocks: [sectionBlock(markdown)] };
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title.slice(0, 24) },
+    close: { type: 'plain_text', text: '閉じる / Close' },
+    blocks: [sectionBlock(markdown)],
+  };
 }

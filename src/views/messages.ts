@@ -4,17 +4,31 @@ import { formatYen } from './format.js';
 export type Locale = 'ja' | 'en';
 
 const roleLabels: Record<Locale, Record<RoleName, string>> = {
-  ja: { exec: '経営 (exec)', accounting: '経理 (accounting)', clerk: '窓口 (clerk)', engineer: 'エンジニア (engineer)' },
+  ja: {
+    exec: '経営 (exec)',
+    accounting: '経理 (accounting)',
+    clerk: '窓口 (clerk)',
+    engineer: 'エンジニア (engineer)',
+  },
   en: { exec: 'exec', accounting: 'accounting', clerk: 'clerk', engineer: 'engineer' },
 };
 
 const join = (locale: Locale, items: string[]) =>
-  locale === 'ja' ? items.join('・') : items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : (items[0] ?? '');
+  locale === 'ja'
+    ? items.join('・')
+    : items.length > 1
+      ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
+      : (items[0] ?? '');
 
 /** Every sentence Banto shows a person; `en` must have every key `ja` has. */
 const ja = {
-  refusedRole: (what: string, roles: RoleName[]) => `${what} を使うには ${join('ja', roles.map((r) => roleLabels.ja[r]))} のロールが必要です。`,
-  refusedUnknown: (what: string) => `${what} は Banto の知らない操作です。使えるコマンドは \`/banto help\` で確認できます。`,
+  refusedRole: (what: string, roles: RoleName[]) =>
+    `${what} を使うには ${join(
+      'ja',
+      roles.map((r) => roleLabels.ja[r]),
+    )} のロールが必要です。`,
+  refusedUnknown: (what: string) =>
+    `${what} は Banto の知らない操作です。使えるコマンドは \`/banto help\` で確認できます。`,
   helpTitle: 'Banto で使えるコマンド',
   mentionReply: 'Banto です。使えるコマンドは `/banto help` で確認できます。',
   helpNone: 'あなたのロールで使えるコマンドはまだありません。必要なら管理者にロールの付与を依頼してください。',
@@ -24,18 +38,28 @@ const ja = {
     '/jobs': 'バッチジョブの状態と「今すぐ実行」',
     '/banto templates': 'メールテンプレートの一覧と承認',
     '/banto mail-status': '本日のメール送信状況',
-    '/resend-mail': '顧客へのメール再送: `/resend-mail taro@example.com`、失敗分の一括再送: `/resend-mail failed today`',
+    '/resend-mail':
+      '顧客へのメール再送: `/resend-mail taro@example.com`、失敗分の一括再送: `/resend-mail failed today`',
   },
   paymentsTitle: (period: string) => `${period} の決済`,
   paymentsLine: (count: string, total: string) => `成功 ${count} 件 / 合計 ${total}`,
-  paymentsUsage: '使い方: `/payments` に続けて `today` `yesterday` `2026-11-29` (日) `2026-11` (月) `2026-11-01..2026-11-15` (期間、最長1年) のいずれか',
-  paymentsProblem: { usage: '期間の書き方が違います。', backwards: '期間の終わりが始まりより前です。', 'too-long': '期間が1年を超えています。' },
+  paymentsUsage:
+    '使い方: `/payments` に続けて `today` `yesterday` `2026-11-29` (日) `2026-11` (月) `2026-11-01..2026-11-15` (期間、最長1年) のいずれか',
+  paymentsProblem: {
+    usage: '期間の書き方が違います。',
+    backwards: '期間の終わりが始まりより前です。',
+    'too-long': '期間が1年を超えています。',
+  },
   countUnit: ' 件',
   anomaly: {
-    'failed-rate': (day: string, f: Record<string, number | string>) => `:warning: ${day} の決済失敗率が ${f.percent}% です (${f.failed}/${f.attempts} 件、上限 ${f.max}%)。`,
-    'below-expected': (day: string, f: Record<string, number | string>) => `:warning: ${day} の入金が予定の ${f.percent}% です (${formatYen(Number(f.paid))} / 予定 ${formatYen(Number(f.expected))}、下限 ${f.min}%)。`,
-    'no-payments': (day: string, f: Record<string, number | string>) => `:warning: 支払日 ${day} の ${f.since} から ${f.hours} 時間、成功した決済がありません。`,
-    'provider-total': (day: string, f: Record<string, number | string>) => `:warning: ${day} の決済額が決済代行会社の合計と合いません (Banto ${formatYen(Number(f.ours))} / 代行会社 ${formatYen(Number(f.theirs))})。`,
+    'failed-rate': (day: string, f: Record<string, number | string>) =>
+      `:warning: ${day} の決済失敗率が ${f.percent}% です (${f.failed}/${f.attempts} 件、上限 ${f.max}%)。`,
+    'below-expected': (day: string, f: Record<string, number | string>) =>
+      `:warning: ${day} の入金が予定の ${f.percent}% です (${formatYen(Number(f.paid))} / 予定 ${formatYen(Number(f.expected))}、下限 ${f.min}%)。`,
+    'no-payments': (day: string, f: Record<string, number | string>) =>
+      `:warning: 支払日 ${day} の ${f.since} から ${f.hours} 時間、成功した決済がありません。`,
+    'provider-total': (day: string, f: Record<string, number | string>) =>
+      `:warning: ${day} の決済額が決済代行会社の合計と合いません (Banto ${formatYen(Number(f.ours))} / 代行会社 ${formatYen(Number(f.theirs))})。`,
   },
   anomalyOver: (rule: string, day: string) => `:white_check_mark: ${day} の ${rule} は解消しました。`,
   chartTitle: (label: string) => `直近30日の成功額 (${label} まで)`,
@@ -43,7 +67,8 @@ const ja = {
   failedCustomers: (ids: string) => `*決済に失敗した顧客 (ID)*: ${ids}`,
   guardBlocked: (channel: string, reason: string, outsiders: string[]) =>
     `:lock: 請求チャンネル <#${channel}> に決済情報を投稿しませんでした: ${reason === 'public' ? '公開チャンネルです' : `exec/accounting 以外のメンバーがいます (${outsiders.map((u) => `<@${u}>`).join(', ')})`}。`,
-  guardRestored: (channel: string) => `:white_check_mark: <#${channel}> は再び条件を満たしています。投稿を再開しました。`,
+  guardRestored: (channel: string) =>
+    `:white_check_mark: <#${channel}> は再び条件を満たしています。投稿を再開しました。`,
   paySucceeded: '成功',
   payFailed: '失敗',
   payRefunded: '返金',
@@ -59,14 +84,19 @@ const ja = {
   jobsNeverRun: '前回: まだ実行されていません',
   jobsDisabled: '(停止中)',
   jobsRunNow: '今すぐ実行',
-  jobsLastRun: (status: string, ms: number | null, at: string, by: string | null) => `前回: ${status}${ms === null ? '' : ` (${ms} ms)`} ${at}${by ? ` ${by} が手動実行` : ''}`,
+  jobsLastRun: (status: string, ms: number | null, at: string, by: string | null) =>
+    `前回: ${status}${ms === null ? '' : ` (${ms} ms)`} ${at}${by ? ` ${by} が手動実行` : ''}`,
   jobsNextRun: (at: string) => `次回: ${at}`,
   jobStarted: (job: string) => `*${job}* を開始しました…`,
-  jobFinished: (job: string, status: string, ms: number, detail: string) => `*${job}*: ${status} (${ms} ms)${detail ? ` — ${detail}` : ''}`,
+  jobFinished: (job: string, status: string, ms: number, detail: string) =>
+    `*${job}*: ${status} (${ms} ms)${detail ? ` — ${detail}` : ''}`,
   jobUnknown: (job: string) => `*${job}* というジョブはありません。`,
-  jobFailed: (job: string, attempts: number, error: string) => `:rotating_light: ジョブ *${job}* が ${attempts} 回試して失敗しました: ${error}`,
-  jobCrashed: (job: string, host: string) => `:rotating_light: ジョブ *${job}* の実行が途中で止まりました (${host} からの応答が途絶えました)。再実行はしていません。`,
-  jobSilent: (job: string, since: string) => `:rotating_light: ジョブ *${job}* が ${since} 以降一度も成功していません。`,
+  jobFailed: (job: string, attempts: number, error: string) =>
+    `:rotating_light: ジョブ *${job}* が ${attempts} 回試して失敗しました: ${error}`,
+  jobCrashed: (job: string, host: string) =>
+    `:rotating_light: ジョブ *${job}* の実行が途中で止まりました (${host} からの応答が途絶えました)。再実行はしていません。`,
+  jobSilent: (job: string, since: string) =>
+    `:rotating_light: ジョブ *${job}* が ${since} 以降一度も成功していません。`,
   jobRecovered: (job: string, slot: string) => `:white_check_mark: *${job}* は復旧しました (${slot} の実行が成功)。`,
   /** Each job of the schedule table, as `/jobs` describes it. */
   jobDescriptions: {
@@ -84,8 +114,13 @@ export type Messages = typeof ja;
 export type HelpKey = keyof Messages['commandDescriptions'];
 
 const en: Messages = {
-  refusedRole: (what: string, roles: RoleName[]) => `${what} needs the ${join('en', roles.map((r) => roleLabels.en[r]))} role.`,
-  refusedUnknown: (what: string) => `${what} is not something Banto knows. See \`/banto help\` for the commands you can run.`,
+  refusedRole: (what: string, roles: RoleName[]) =>
+    `${what} needs the ${join(
+      'en',
+      roles.map((r) => roleLabels.en[r]),
+    )} role.`,
+  refusedUnknown: (what: string) =>
+    `${what} is not something Banto knows. See \`/banto help\` for the commands you can run.`,
   helpTitle: 'Commands you can run in Banto',
   mentionReply: 'Banto here. `/banto help` lists the commands you can run.',
   helpNone: 'Your roles do not allow any command yet. Ask an administrator for a role if you need one.',
@@ -95,18 +130,28 @@ const en: Messages = {
     '/jobs': 'Batch jobs: last run, next run, "Run now"',
     '/banto templates': 'Mail templates, and approving them',
     '/banto mail-status': "Today's mail: counts by state, the oldest waiting",
-    '/resend-mail': 'Resend a customer\'s mail: `/resend-mail taro@example.com`; every failed one: `/resend-mail failed today`',
+    '/resend-mail':
+      "Resend a customer's mail: `/resend-mail taro@example.com`; every failed one: `/resend-mail failed today`",
   },
   paymentsTitle: (period: string) => `Payments, ${period}`,
   paymentsLine: (count: string, total: string) => `${count} succeeded / total ${total}`,
-  paymentsUsage: 'Usage: `/payments` then `today`, `yesterday`, `2026-11-29` (a day), `2026-11` (a month) or `2026-11-01..2026-11-15` (a range of at most a year)',
-  paymentsProblem: { usage: 'That is not a period Banto reads.', backwards: 'The range ends before it starts.', 'too-long': 'The range is longer than a year.' },
+  paymentsUsage:
+    'Usage: `/payments` then `today`, `yesterday`, `2026-11-29` (a day), `2026-11` (a month) or `2026-11-01..2026-11-15` (a range of at most a year)',
+  paymentsProblem: {
+    usage: 'That is not a period Banto reads.',
+    backwards: 'The range ends before it starts.',
+    'too-long': 'The range is longer than a year.',
+  },
   countUnit: '',
   anomaly: {
-    'failed-rate': (day: string, f: Record<string, number | string>) => `:warning: ${f.percent}% of payments failed on ${day} (${f.failed} of ${f.attempts}; the limit is ${f.max}%).`,
-    'below-expected': (day: string, f: Record<string, number | string>) => `:warning: ${day} brought in ${f.percent}% of what was expected (${formatYen(Number(f.paid))} of ${formatYen(Number(f.expected))}; the floor is ${f.min}%).`,
-    'no-payments': (day: string, f: Record<string, number | string>) => `:warning: No payment has succeeded for ${f.hours} hours since ${f.since} on payment day ${day}.`,
-    'provider-total': (day: string, f: Record<string, number | string>) => `:warning: ${day}'s total does not match the payment provider's (Banto ${formatYen(Number(f.ours))}, provider ${formatYen(Number(f.theirs))}).`,
+    'failed-rate': (day: string, f: Record<string, number | string>) =>
+      `:warning: ${f.percent}% of payments failed on ${day} (${f.failed} of ${f.attempts}; the limit is ${f.max}%).`,
+    'below-expected': (day: string, f: Record<string, number | string>) =>
+      `:warning: ${day} brought in ${f.percent}% of what was expected (${formatYen(Number(f.paid))} of ${formatYen(Number(f.expected))}; the floor is ${f.min}%).`,
+    'no-payments': (day: string, f: Record<string, number | string>) =>
+      `:warning: No payment has succeeded for ${f.hours} hours since ${f.since} on payment day ${day}.`,
+    'provider-total': (day: string, f: Record<string, number | string>) =>
+      `:warning: ${day}'s total does not match the payment provider's (Banto ${formatYen(Number(f.ours))}, provider ${formatYen(Number(f.theirs))}).`,
   },
   anomalyOver: (rule: string, day: string) => `:white_check_mark: ${rule} on ${day} is over.`,
   chartTitle: (label: string) => `Succeeded totals, 30 days to ${label}`,
@@ -123,22 +168,28 @@ const en: Messages = {
   payRenewal: 'Renewals',
   payByPlan: 'By plan (succeeded)',
   payVsPrevious: (label: string, total: string, change: string) => `Previous period (${label}) ${total}: ${change}`,
-  payVsLastWeek: (label: string, total: string, change: string) => `Same weekday last week (${label}) ${total}: ${change}`,
+  payVsLastWeek: (label: string, total: string, change: string) =>
+    `Same weekday last week (${label}) ${total}: ${change}`,
   payExpected: (expected: string, paid: string) => `*Payment day*: expected ${expected} / paid ${paid}`,
   somethingWentWrong: (code: string) => `Something went wrong (${code}); it is recorded in the audit log.`,
   jobsTitle: 'Batch jobs',
   jobsNeverRun: 'Last run: never',
   jobsDisabled: '(switched off)',
   jobsRunNow: 'Run now',
-  jobsLastRun: (status: string, ms: number | null, at: string, by: string | null) => `Last run: ${status}${ms === null ? '' : ` (${ms} ms)`} ${at}${by ? `, started by ${by}` : ''}`,
+  jobsLastRun: (status: string, ms: number | null, at: string, by: string | null) =>
+    `Last run: ${status}${ms === null ? '' : ` (${ms} ms)`} ${at}${by ? `, started by ${by}` : ''}`,
   jobsNextRun: (at: string) => `Next run: ${at}`,
   jobStarted: (job: string) => `Started *${job}*…`,
-  jobFinished: (job: string, status: string, ms: number, detail: string) => `*${job}*: ${status} (${ms} ms)${detail ? ` — ${detail}` : ''}`,
+  jobFinished: (job: string, status: string, ms: number, detail: string) =>
+    `*${job}*: ${status} (${ms} ms)${detail ? ` — ${detail}` : ''}`,
   jobUnknown: (job: string) => `There is no job named *${job}*.`,
-  jobFailed: (job: string, attempts: number, error: string) => `:rotating_light: Job *${job}* failed after ${attempts} attempt(s): ${error}`,
-  jobCrashed: (job: string, host: string) => `:rotating_light: A run of *${job}* stopped midway (${host} stopped answering). It was not run again.`,
+  jobFailed: (job: string, attempts: number, error: string) =>
+    `:rotating_light: Job *${job}* failed after ${attempts} attempt(s): ${error}`,
+  jobCrashed: (job: string, host: string) =>
+    `:rotating_light: A run of *${job}* stopped midway (${host} stopped answering). It was not run again.`,
   jobSilent: (job: string, since: string) => `:rotating_light: Job *${job}* has not succeeded since ${since}.`,
-  jobRecovered: (job: string, slot: string) => `:white_check_mark: *${job}* has recovered (the run for ${slot} succeeded).`,
+  jobRecovered: (job: string, slot: string) =>
+    `:white_check_mark: *${job}* has recovered (the run for ${slot} succeeded).`,
   jobDescriptions: {
     'billing-daily-summary': "Posts yesterday's billing figures and a 30-day chart to the billing channel",
     'billing-anomalies': 'Checks the failed-payment rate, paid vs expected, silent payment days and the provider total',

@@ -26,8 +26,20 @@ export function renderPeriodSummary(summary: PeriodSummary, locale: Locale): Mes
     `*${m.payRenewal}*\n${pair(summary.renewals, unit)}`,
   ];
   const comparisons = [
-    m.payVsPrevious(summary.previous.period.label, formatYen(summary.previous.succeeded.total), change(summary.succeeded.total, summary.previous.succeeded.total)),
-    ...(summary.lastWeek ? [m.payVsLastWeek(summary.lastWeek.period.label, formatYen(summary.lastWeek.succeeded.total), change(summary.succeeded.total, summary.lastWeek.succeeded.total))] : []),
+    m.payVsPrevious(
+      summary.previous.period.label,
+      formatYen(summary.previous.succeeded.total),
+      change(summary.succeeded.total, summary.previous.succeeded.total),
+    ),
+    ...(summary.lastWeek
+      ? [
+          m.payVsLastWeek(
+            summary.lastWeek.period.label,
+            formatYen(summary.lastWeek.succeeded.total),
+            change(summary.succeeded.total, summary.lastWeek.succeeded.total),
+          ),
+        ]
+      : []),
   ];
   const blocks: KnownBlock[] = [
     headerBlock(title),
@@ -35,10 +47,16 @@ export function renderPeriodSummary(summary: PeriodSummary, locale: Locale): Mes
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
     sectionBlock(comparisons.join('\n')),
   ];
-  if (summary.byPlan.length > 0) blocks.push(sectionBlock(`*${m.payByPlan}*\n${summary.byPlan.map((p) => `• ${p.plan}: ${pair(p, unit)}`).join('\n')}`));
+  if (summary.byPlan.length > 0)
+    blocks.push(
+      sectionBlock(`*${m.payByPlan}*\n${summary.byPlan.map((p) => `• ${p.plan}: ${pair(p, unit)}`).join('\n')}`),
+    );
   const day = summary.paymentDay;
   if (day) blocks.push(sectionBlock(m.payExpected(pair(day.expected, unit), pair(day.paid, unit))));
-  return { text: `${title}: ${m.paymentsLine(formatCount(summary.succeeded.count), formatYen(summary.succeeded.total))}`, blocks };
+  return {
+    text: `${title}: ${m.paymentsLine(formatCount(summary.succeeded.count), formatYen(summary.succeeded.total))}`,
+    blocks,
+  };
 }
 
 export function renderPaymentsUsage(problem: PeriodProblem, locale: Locale): MessageView {
@@ -51,6 +69,9 @@ export function renderPaymentsUsage(problem: PeriodProblem, locale: Locale): Mes
 export function renderPaymentDay(label: string, day: PaymentDayFigures, locale: Locale): MessageView {
   const m = messagesFor(locale);
   const title = m.paymentDayTitle(label);
-  const lines = [m.payExpected(pair(day.expected, m.countUnit), pair(day.paid, m.countUnit)), m.failedCustomers(day.failedUserIds.length > 0 ? day.failedUserIds.map((id) => `#${id}`).join(', ') : '—')];
+  const lines = [
+    m.payExpected(pair(day.expected, m.countUnit), pair(day.paid, m.countUnit)),
+    m.failedCustomers(day.failedUserIds.length > 0 ? day.failedUserIds.map((id) => `#${id}`).join(', ') : '—'),
+  ];
   return { text: `${title}: ${lines[0]}`, blocks: [headerBlock(title), sectionBlock(lines.join('\n'))] };
 }

@@ -57,7 +57,13 @@ export function renderBlocksAsText(blocks: unknown, { fallbackText = '', firstBu
   const addButton = (element: Json, blockId: string | undefined) => {
     const number = firstButton + buttons.length;
     const label = textOf(element.text);
-    buttons.push({ number, label, actionId: str(element.action_id), blockId, value: typeof element.value === 'string' ? element.value : undefined });
+    buttons.push({
+      number,
+      label,
+      actionId: str(element.action_id),
+      blockId,
+      value: typeof element.value === 'string' ? element.value : undefined,
+    });
     return `[${number}] ${label}`;
   };
 
@@ -79,7 +85,11 @@ export function renderBlocksAsText(blocks: unknown, { fallbackText = '', firstBu
         lines.push('----');
         break;
       case 'context':
-        lines.push(asArray(block.elements).map((e) => (e.type === 'image' ? `[${str(e.alt_text)}]` : plainMrkdwn(str(e.text)))).join('  '));
+        lines.push(
+          asArray(block.elements)
+            .map((e) => (e.type === 'image' ? `[${str(e.alt_text)}]` : plainMrkdwn(str(e.text))))
+            .join('  '),
+        );
         break;
       case 'actions': {
         const labels = asArray(block.elements)

@@ -18,15 +18,39 @@ for (const kind of databaseKinds) {
     });
 
     it("creates the business schema and Banto's tables, and a second run does nothing", async () => {
-      assert.deepEqual(await migrateLatest(t.db), ['0001_business_schema', '0002_banto_audit', '0003_banto_job_runs_and_alerts', '0004_payments_by_subscription', '0005_banto_provider_totals', '0006_banto_mail']);
+      assert.deepEqual(await migrateLatest(t.db), [
+        '0001_business_schema',
+        '0002_banto_audit',
+        '0003_banto_job_runs_and_alerts',
+        '0004_payments_by_subscription',
+        '0005_banto_provider_totals',
+        '0006_banto_mail',
+      ]);
       assert.deepEqual(await migrateLatest(t.db), []);
-      for (const table of ['users', 'subscriptions', 'payments', 'articles', 'banto_audit', 'banto_job_runs', 'banto_alerts']) {
+      for (const table of [
+        'users',
+        'subscriptions',
+        'payments',
+        'articles',
+        'banto_audit',
+        'banto_job_runs',
+        'banto_alerts',
+      ]) {
         assert.ok(await t.db.schema.hasTable(table), table);
       }
       for (const column of ['id', 'email', 'name', 'password_hash', 'plan', 'created_at', 'unsubscribed_at']) {
         assert.ok(await t.db.schema.hasColumn('users', column), `users.${column}`);
       }
-      for (const column of ['id', 'user_id', 'subscription_id', 'amount', 'currency', 'status', 'paid_at', 'due_date']) {
+      for (const column of [
+        'id',
+        'user_id',
+        'subscription_id',
+        'amount',
+        'currency',
+        'status',
+        'paid_at',
+        'due_date',
+      ]) {
         assert.ok(await t.db.schema.hasColumn('payments', column), `payments.${column}`);
       }
     });
@@ -34,15 +58,32 @@ for (const kind of databaseKinds) {
     it('seeds a realistic service: free and paid users, 90 days of yen payments with failures and refunds', async () => {
       const summary = await seedDemo(t.db, { now, zone: 'Asia/Tokyo' });
       assert.equal(summary.users, 3000);
-      const plans = Object.fromEntries(((await t.db('users').select('plan').count({ n: '*' }).groupBy('plan')) as { plan: string; n: number }[]).map((r) => [r.plan, Number(r.n)]));
+      const plans = Object.fromEntries(
+        ((await t.db('users').select('plan').count({ n: '*' }).groupBy('plan')) as { plan: string; n: number }[]).map(
+          (r) => [r.plan, Number(r.n)],
+        ),
+      );
       assert.ok(plans.free! > 1500 && plans.paid! > 800, JSON.stringify(plans));
-      const statuses = Object.fromEntries(((await t.db('payments').select('status').count({ n: '*' }).groupBy('status')) as { status: string; n: number }[]).map((r) => [r.status, Number(r.n)]));
-      assert.ok(statuses.succeeded! > 2500 && statuses.failed! > 50 && statuses.refunded! > 10, JSON.stringify(statuses));
+      const statuses = Object.fromEntries(
+        (
+          (await t.db('payments').select('status').count({ n: '*' }).groupBy('status')) as {
+            status: string;
+            n: number;
+          }[]
+        ).map((r) => [r.status, Number(r.n)]),
+      );
+      assert.ok(
+        statuses.succeeded! > 2500 && statuses.failed! > 50 && statuses.refunded! > 10,
+        JSON.stringify(statuses),
+      );
       const range = await t.db('payments').min({ first: 'paid_at' }).max({ last: 'paid_at' }).first();
       assert.ok(String(range?.first) >= '2026-08-30 15:00:00.000', `first payment ${range?.first}`);
       assert.ok(String(range?.last) <= '2026-11-29 03:00:00.000', `no payment after now: ${range?.last}`);
       const amounts = await t.db('payments').distinct('amount').orderBy('amount');
-      assert.deepEqual(amounts.map((r) => Number(r.amount)), [980, 1980, 4980]);
+      assert.deepEqual(
+        amounts.map((r) => Number(r.amount)),
+        [980, 1980, 4980],
+      );
       assert.equal(Number((await t.db('articles').count({ n: '*' }).first())?.n), 12);
       const unsubscribed = await t.db('users').whereNotNull('unsubscribed_at').count({ n: '*' }).first();
       assert.ok(Number(unsubscribed?.n) > 0);

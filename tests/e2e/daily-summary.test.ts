@@ -27,7 +27,10 @@ for (const kind of databaseKinds) {
       assert.equal(outcome.status, 'succeeded', outcome.error);
       const posts = emulator.callsTo('chat.postMessage');
       assert.ok(posts.length >= 1);
-      assert.ok(posts.every((p) => p.args.channel === 'C0BILLING'), 'nothing outside the billing channel');
+      assert.ok(
+        posts.every((p) => p.args.channel === 'C0BILLING'),
+        'nothing outside the billing channel',
+      );
       assert.match(String(posts[0]!.args.text), /\d{4}-\d{2}-\d{2} の決済: 成功 [\d,]+ 件 \/ 合計 ¥[\d,]+/);
       const complete = emulator.callsTo('files.completeUploadExternal');
       assert.equal(complete.length, 1);
@@ -43,8 +46,22 @@ for (const kind of databaseKinds) {
   });
 
   for (const [name, workspace] of [
-    ['public', { ...demoWorkspace, channels: demoWorkspace.channels.map((c) => (c.id === 'C0BILLING' ? { ...c, isPrivate: false } : c)) }],
-    ['shared with a clerk', { ...demoWorkspace, channels: demoWorkspace.channels.map((c) => (c.id === 'C0BILLING' ? { ...c, members: [...c.members, 'U03CLERK'] } : c)) }],
+    [
+      'public',
+      {
+        ...demoWorkspace,
+        channels: demoWorkspace.channels.map((c) => (c.id === 'C0BILLING' ? { ...c, isPrivate: false } : c)),
+      },
+    ],
+    [
+      'shared with a clerk',
+      {
+        ...demoWorkspace,
+        channels: demoWorkspace.channels.map((c) =>
+          c.id === 'C0BILLING' ? { ...c, members: [...c.members, 'U03CLERK'] } : c,
+        ),
+      },
+    ],
   ] as [string, Workspace][]) {
     describe(`the daily billing summary when the billing channel is ${name} (${kind})`, () => {
       let t: TestBanto;
@@ -59,8 +76,14 @@ for (const kind of databaseKinds) {
         await t.banto.jobs.runNow('billing-daily-summary', 'U04ENG');
         const posts = emulator.callsTo('chat.postMessage');
         assert.equal(emulator.callsTo('files.completeUploadExternal').length, 0);
-        assert.deepEqual(posts.map((p) => p.args.channel), ['C0ALERTS']);
-        assert.match(String(posts[0]!.args.text), /^<!subteam\^S0ONCALL> :lock: 請求チャンネル <#C0BILLING> に決済情報を投稿しませんでした/);
+        assert.deepEqual(
+          posts.map((p) => p.args.channel),
+          ['C0ALERTS'],
+        );
+        assert.match(
+          String(posts[0]!.args.text),
+          /^<!subteam\^S0ONCALL> :lock: 請求チャンネル <#C0BILLING> に決済情報を投稿しませんでした/,
+        );
         const runs = await t.banto.db('banto_job_runs').where({ job: 'billing-daily-summary' });
         assert.ok(runs.every((r) => r.status === 'succeeded' && /^blocked/.test(r.result)));
       });

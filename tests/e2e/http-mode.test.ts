@@ -14,61 +14,77 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers
 
 // HTTP mode as in production: Banto gets a bot token and a signing secret, and
 // SLACK_API_URL sends its Web API calls to the emulator standing in for Slack.
-for (const kind of databaseKinds) describe(`HTTP mode with SLACK_API_URL (${kind})`, () => {
-  const signingSecret = 'http-mode-test-signing-secret';
-  const botToken = 'xoxb-test-token-must-never-be-logged';
-  let slack: SlackEmulator;
-  let banto: Banto;
-  let database: TestDatabase;
-  let logs = '';
+for (const kind of databaseKinds)
+  describe(`HTTP mode with SLACK_API_URL (${kind})`, () => {
+    const signingSecret = 'http-mode-test-signing-secret';
+    const botToken = 'xoxb-test-token-must-never-be-logged';
+    let slack: SlackEmulator;
+    let banto: Banto;
+    let database: TestDatabase;
+    let logs = '';
 
-  before(async () => {
-    database = await createTestDatabase(kind);
-    await migrateLatest(database.db);
-    await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 100 });
-    slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
-    const config = loadConfig({
-      env: testEnv({ DATABASE_URL: database.url, SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl }),
-      cwd: repoRoot,
+    before(async () => {
+      database = await createTestDatabase(kind);
+      await migrateLatest(database.db);
+      await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 100 });
+      slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
+      const config = loadConfig({
+        env: testEnv({
+          DATABASE_URL: database.url,
+          SLACK_BOT_TOKEN: botToken,
+          SLACK_SIGNING_SECRET: signingSecret,
+          SLACK_API_URL: slack.apiUrl,
+        }),
+        cwd: repoRoot,
+      });
+      assert.equal(config.slack.mode, 'http');
+      // Debug logging on, captured: the most talkative setting must still never print a secret.
+      const logStream = new PassThrough();
+      logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+      banto = await startBanto({
+        config,
+        logger: createLogger('debug', logStream),
+        seedIfEmpty: false,
+        host: '127.0.0.1',
+      });
+      slack.setTarget(`${banto.url}/slack/events`);
     });
-    assert.equal(config.slack.mode, 'http');
-    // Debug logging on, captured: the most talkative setting must still never print a secret.
-    const logStream = new PassThrough();
-    logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    banto = await startBanto({ config, logger: createLogger('debug', logStream), seedIfEmpty: false, host: '127.0.0.1' });
-    slack.setTarget(`${banto.url}/slack/events`);
-  });
-  after(async () => {
-    await banto.stop();
-    await slack.stop();
-    await database.drop();
-  });
+    after(async () => {
+      await banto.stop();
+      await slack.stop();
+      await database.drop();
+    });
 
-  it('learns its identity with auth.test at start, not per request', async () => {
-    assert.equal(slack.callsTo('auth.test').length, 1);
-    assert.equal(banto.bolt.botUserId, demoWorkspace.botUserId);
-    await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/banto', text: 'help' });
-    assert.equal(slack.callsTo('auth.test').length, 1);
-  });
+    it('learns its identity with auth.test at start, not per request', async () => {
+      assert.equal(slack.callsTo('auth.test').length, 1);
+      assert.equal(banto.bolt.botUserId, demoWorkspace.botUserId);
+      await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/banto', text: 'help' });
+      assert.equal(slack.callsTo('auth.test').length, 1);
+    });
 
-  it('serves signed commands on POST /slack/events and resolves group roles through SLACK_API_URL', async () => {
-    const reply = await slack.sendCommand({ userId: 'U06ONCALL', channelId: 'C0ALERTS', command: '/banto', text: 'help' });
-    assert.equal(reply.status, 200);
-    assert.ok(slack.callsTo('usergroups.users.list').some((c) => c.args.usergroup === 'S0ONCALL'));
-    const unsigned = await fetch(`${banto.url}/slack/events`, { method: 'POST', body: 'command=%2Fbanto&text=help' });
-    assert.equal(unsigned.status, 401);
-  });
+    it('serves signed commands on POST /slack/events and resolves group roles through SLACK_API_URL', async () => {
+      const reply = await slack.sendCommand({
+        userId: 'U06ONCALL',
+        channelId: 'C0ALERTS',
+        command: '/banto',
+        text: 'help',
+      });
+      assert.equal(reply.status, 200);
+      assert.ok(slack.callsTo('usergroups.users.list').some((c) => c.args.usergroup === 'S0ONCALL'));
+      const unsigned = await fetch(`${banto.url}/slack/events`, { method: 'POST', body: 'command=%2Fbanto&text=help' });
+      assert.equal(unsigned.status, 401);
+    });
 
-  it('never logs the bot token or the signing secret, even at debug level', async () => {
-    await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/payments', text: 'today' });
-    await slack.waitForCall('response_url');
-    assert.ok(logs.length > 1000, 'debug logging was on');
-    assert.ok(!logs.includes(botToken), 'bot token in the logs');
-    assert.ok(!logs.includes(signingSecret), 'signing secret in the logs');
-  });
+    it('never logs the bot token or the signing secret, even at debug level', async () => {
+      await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/payments', text: 'today' });
+      await slack.waitForCall('response_url');
+      assert.ok(logs.length > 1000, 'debug logging was on');
+      assert.ok(!logs.includes(botToken), 'bot token in the logs');
+      assert.ok(!logs.includes(signingSecret), 'signing secret in the logs');
+    });
 
-  it('reports its mode on /healthz', async () => {
-    const health = (await (await fetch(`${banto.url}/healthz`)).json()) as { mode: string };
-    assert.equal(health.mode, 'http');
+    it('reports its mode on /healthz', async () => {
+      const health = (await (await fetch(`${banto.url}/healthz`)).json()) as { mode: string };
+      assert.equal(health.mode, 'http');
+    });
   });
-});

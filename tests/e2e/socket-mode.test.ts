@@ -28,14 +28,39 @@ describe('Socket Mode against Slack that reconnects and goes away', () => {
     process.on('unhandledRejection', onUnhandled);
     database = await createTestDatabase('sqlite');
     await migrateLatest(database.db);
-    await seedDemo(database.db, { now: DateTime.fromISO('2026-11-20T10:00:00', { zone: 'Asia/Tokyo' }), zone: 'Asia/Tokyo', users: 50 });
-    slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret: 'unused', appToken, transport: 'socket' });
-    const config = loadConfig({ env: testEnv({ DATABASE_URL: database.url, SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: appToken, SLACK_API_URL: slack.apiUrl }), cwd: repoRoot });
+    await seedDemo(database.db, {
+      now: DateTime.fromISO('2026-11-20T10:00:00', { zone: 'Asia/Tokyo' }),
+      zone: 'Asia/Tokyo',
+      users: 50,
+    });
+    slack = await startSlackEmulator({
+      workspace: demoWorkspace,
+      signingSecret: 'unused',
+      appToken,
+      transport: 'socket',
+    });
+    const config = loadConfig({
+      env: testEnv({
+        DATABASE_URL: database.url,
+        SLACK_BOT_TOKEN: 'xoxb-socket-test',
+        SLACK_APP_TOKEN: appToken,
+        SLACK_API_URL: slack.apiUrl,
+      }),
+      cwd: repoRoot,
+    });
     assert.equal(config.slack.mode, 'socket');
     const logStream = new PassThrough();
     logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     // Slack's timings scaled down, stated here: pong within 0.5 s, reconnect tries from 50 ms to 400 ms apart.
-    banto = await startBanto({ config, logger: createLogger('debug', logStream), seedIfEmpty: false, host: '127.0.0.1', runSchedules: false, runMailSender: false, socketTimings: { clientPingTimeoutMs: 500, reconnectMinMs: 50, reconnectMaxMs: 400 } });
+    banto = await startBanto({
+      config,
+      logger: createLogger('debug', logStream),
+      seedIfEmpty: false,
+      host: '127.0.0.1',
+      runSchedules: false,
+      runMailSender: false,
+      socketTimings: { clientPingTimeoutMs: 500, reconnectMinMs: 50, reconnectMaxMs: 400 },
+    });
   });
   after(async () => {
     process.off('unhandledRejection', onUnhandled);
@@ -57,7 +82,10 @@ describe('Socket Mode against Slack that reconnects and goes away', () => {
   it('serves no /slack/events route, answers over the socket and says so on /healthz', async () => {
     assert.equal((await fetch(`${banto.url}/slack/events`, { method: 'POST', body: '{}' })).status, 404);
     await help('U01EXEC');
-    assert.deepEqual(await health(), { status: 200, body: { status: 'ok', database: 'ok', slack: 'connected', mode: 'socket', env: 'development', version: '0.1.0' } });
+    assert.deepEqual(await health(), {
+      status: 200,
+      body: { status: 'ok', database: 'ok', slack: 'connected', mode: 'socket', env: 'development', version: '0.1.0' },
+    });
   });
 
   it('loses no command across a reconnect that Slack asks for in the middle of a session', async () => {
@@ -71,18 +99,31 @@ describe('Socket Mode against Slack that reconnects and goes away', () => {
     }
     assert.ok(slack.socketMode.connections > connections, 'a new connection was opened');
     const rows = await waitForAuditRows(banto, before + users.length);
-    assert.deepEqual(rows.slice(before).map((r) => r.user_id).sort(), [...users].sort(), 'one audit row per command, none twice');
+    assert.deepEqual(
+      rows
+        .slice(before)
+        .map((r) => r.user_id)
+        .sort(),
+      [...users].sort(),
+      'one audit row per command, none twice',
+    );
   });
 
   it('keeps reconnecting while apps.connections.open answers 503 and then resets, stays up, and answers the first command after', async () => {
     const failedBefore = slack.callsTo('apps.connections.open').filter((c) => c.response.ok !== true).length;
     slack.connectionsOpenFailure = '503';
     slack.socketMode.dropConnections();
-    await waitFor('6 refused reconnects', () => slack.callsTo('apps.connections.open').filter((c) => c.response.error === 'http_503').length >= 6);
+    await waitFor(
+      '6 refused reconnects',
+      () => slack.callsTo('apps.connections.open').filter((c) => c.response.error === 'http_503').length >= 6,
+    );
     assert.deepEqual((await health()).body.slack, 'disconnected');
     assert.equal((await health()).status, 503);
     slack.connectionsOpenFailure = 'reset';
-    await waitFor('4 reset reconnects', () => slack.callsTo('apps.connections.open').filter((c) => c.response.error === 'connection_reset').length >= 4);
+    await waitFor(
+      '4 reset reconnects',
+      () => slack.callsTo('apps.connections.open').filter((c) => c.response.error === 'connection_reset').length >= 4,
+    );
     assert.ok(slack.callsTo('apps.connections.open').filter((c) => c.response.ok !== true).length - failedBefore >= 10);
     assert.deepEqual(unhandled, [], 'no unhandled rejection: the process would have exited');
 

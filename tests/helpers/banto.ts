@@ -27,12 +27,20 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 /** A running Banto in local mode (emulator as Slack) on a fresh database holding a small demo data set. */
 export async function startTestBanto(
   kind: DatabaseKind,
-  { env = {}, workspace = demoWorkspace, users = 300, receiving = 'socket' }: { env?: Record<string, string>; workspace?: Workspace; users?: number; receiving?: Receiving } = {},
+  {
+    env = {},
+    workspace = demoWorkspace,
+    users = 300,
+    receiving = 'socket',
+  }: { env?: Record<string, string>; workspace?: Workspace; users?: number; receiving?: Receiving } = {},
 ): Promise<TestBanto> {
   const database = await createTestDatabase(kind);
   await migrateLatest(database.db);
   await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users });
-  const config = loadConfig({ env: testEnv({ DATABASE_URL: database.url, BANTO_LOCAL_RECEIVER: receiving, ...env }), cwd: repoRoot });
+  const config = loadConfig({
+    env: testEnv({ DATABASE_URL: database.url, BANTO_LOCAL_RECEIVER: receiving, ...env }),
+    cwd: repoRoot,
+  });
   const banto = await startBanto({ config, workspace, logger: pino({ level: 'silent' }), seedIfEmpty: false });
   return {
     banto,
@@ -48,7 +56,11 @@ export async function startTestBanto(
 export const receivings: readonly Receiving[] = ['socket', 'http'];
 
 /** The audit rows once `count` of them match `matches` (rows are written after the answer, in batches). */
-export async function waitForAuditRows(banto: Banto, count: number, matches: (row: AuditRow) => boolean = () => true): Promise<AuditRow[]> {
+export async function waitForAuditRows(
+  banto: Banto,
+  count: number,
+  matches: (row: AuditRow) => boolean = () => true,
+): Promise<AuditRow[]> {
   return waitFor(`${count} audit row(s)`, async () => {
     await banto.audit.flush();
     const rows = ((await banto.db('banto_audit').orderBy('id')) as AuditRow[]).filter(matches);

@@ -37,7 +37,15 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   }
   const server = new URL(process.env.BANTO_TEST_MYSQL_URL ?? '');
   const name = `banto_test_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = knex({ client: 'mysql2', connection: { host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) } });
+  const admin = knex({
+    client: 'mysql2',
+    connection: {
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      user: decodeURIComponent(server.username),
+      password: decodeURIComponent(server.password),
+    },
+  });
   await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   await admin.destroy();
   server.pathname = `/${name}`;

@@ -32,7 +32,11 @@ export async function effects(db: Knex, job?: string): Promise<{ job: string; sl
 }
 
 /** A job whose run writes one effect row for its slot. */
-export function effectJob(db: Knex, overrides: Partial<JobDefinition> & Pick<JobDefinition, 'name' | 'cron'>, host = 'test'): JobDefinition {
+export function effectJob(
+  db: Knex,
+  overrides: Partial<JobDefinition> & Pick<JobDefinition, 'name' | 'cron'>,
+  host = 'test',
+): JobDefinition {
   return {
     timeout: Duration.fromObject({ seconds: 5 }),
     retry: { attempts: 1, backoff: Duration.fromObject({ milliseconds: 10 }) },
@@ -48,7 +52,16 @@ export function fixedClockAt(iso: string, zone: string) {
   return createFixedClock(DateTime.fromISO(iso, { zone }), zone);
 }
 
-export function createTestRunner(db: Knex, clock: Clock, jobs: JobDefinition[], { host = 'replica-a', notifier = createLogNotifier(silent) as Notifier, lease = undefined as Duration | undefined } = {}): JobRunner {
+export function createTestRunner(
+  db: Knex,
+  clock: Clock,
+  jobs: JobDefinition[],
+  {
+    host = 'replica-a',
+    notifier = createLogNotifier(silent) as Notifier,
+    lease = undefined as Duration | undefined,
+  } = {},
+): JobRunner {
   const alerts = createAlerts({ db, notifier, clock, logger: silent });
   return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host, lease }, jobs, clock.zone);
 }
@@ -69,7 +82,12 @@ export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'bil
       billingChannel: 'C0BILLING',
     },
     anomalies: { rules: defaultAnomalyRules, accountingUsergroups: [] },
-    mail: { settings: loadConfig({ env: testEnv(), cwd: repoRoot }).mail, schema: defaultBillingSchema, paymentDayRule: 'next', wakeSender: () => undefined },
+    mail: {
+      settings: loadConfig({ env: testEnv(), cwd: repoRoot }).mail,
+      schema: defaultBillingSchema,
+      paymentDayRule: 'next',
+      wakeSender: () => undefined,
+    },
   };
 }
 

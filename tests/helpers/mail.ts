@@ -20,12 +20,26 @@ export interface MailFixture {
 /** A migrated database with the built-in templates imported and approved, and the outbox wired to `smtpUrl` (or `transport`). */
 export async function createMailFixture(
   kind: DatabaseKind,
-  { env = {}, mail = {}, transport, at = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Asia/Tokyo' }) }: { env?: Record<string, string>; mail?: Partial<MailSettings>; transport?: MailTransport; at?: DateTime } = {},
+  {
+    env = {},
+    mail = {},
+    transport,
+    at = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Asia/Tokyo' }),
+  }: { env?: Record<string, string>; mail?: Partial<MailSettings>; transport?: MailTransport; at?: DateTime } = {},
 ): Promise<MailFixture> {
   const database = await createTestDatabase(kind);
   await migrateLatest(database.db);
   const base = loadConfig({ env: testEnv({ DATABASE_URL: database.url, ...env }), cwd: repoRoot });
-  const config: Config = { ...base, mail: { ...base.mail, leaseSeconds: 2, pollSeconds: 0.05, retry: { maxAttempts: 4, firstSeconds: 60, maxSeconds: 600 }, ...mail } };
+  const config: Config = {
+    ...base,
+    mail: {
+      ...base.mail,
+      leaseSeconds: 2,
+      pollSeconds: 0.05,
+      retry: { maxAttempts: 4, firstSeconds: 60, maxSeconds: 600 },
+      ...mail,
+    },
+  };
   const clock = createFixedClock(at, 'Asia/Tokyo');
   const service = createMailService({ db: database.db, clock, logger: silent, config, transport });
   await service.importTemplates();
@@ -42,4 +56,10 @@ export async function createMailFixture(
   };
 }
 
-export const reminderParams = { name: '佐藤 花子', plan: 'basic', amount: '¥980', due_date: '2026年12月1日(火)', when: '本日' };
+export const reminderParams = {
+  name: '佐藤 花子',
+  plan: 'basic',
+  amount: '¥980',
+  due_date: '2026年12月1日(火)',
+  when: '本日',
+};

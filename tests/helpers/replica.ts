@@ -9,7 +9,10 @@ import { effectJob } from './jobs.js';
 import { demoConfigPath, repoRoot } from './banto.js';
 
 const [databaseUrl = '', name = 'replica'] = process.argv.slice(2);
-const config = loadConfig({ env: { DATABASE_URL: databaseUrl, PORT: '0', BANTO_CONFIG: demoConfigPath, LOG_LEVEL: 'warn' }, cwd: repoRoot });
+const config = loadConfig({
+  env: { DATABASE_URL: databaseUrl, PORT: '0', BANTO_CONFIG: demoConfigPath, LOG_LEVEL: 'warn' },
+  cwd: repoRoot,
+});
 const effectsDb = openDatabase(databaseUrl);
 const job = effectJob(effectsDb, { name: 'every-second', cron: '* * * * * *' }, name);
 const banto = await startBanto({ config, logger: pino({ level: 'warn' }), seedIfEmpty: false, extraJobs: [job] });

@@ -39,7 +39,11 @@ export interface SinkOptions {
  * Parsing waits until a test asks, so the server reads as promptly as a real
  * MTA would while a sender is pushing mail at it.
  */
-export async function startSmtpSink({ port = 0, refuseRecipient, dropAfterAccepting }: SinkOptions = {}): Promise<SmtpSink> {
+export async function startSmtpSink({
+  port = 0,
+  refuseRecipient,
+  dropAfterAccepting,
+}: SinkOptions = {}): Promise<SmtpSink> {
   let accepted: { raw: Buffer; envelopeTo: string[] }[] = [];
   const sockets = new Map<number | undefined, Socket>();
   const server = new SMTPServer({
@@ -96,7 +100,8 @@ export async function startSmtpSink({ port = 0, refuseRecipient, dropAfterAccept
     async waitForCount(count, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       while (accepted.length < count) {
-        if (Date.now() > until) throw new Error(`the sink has ${accepted.length} messages, not ${count}, after ${timeoutMs} ms`);
+        if (Date.now() > until)
+          throw new Error(`the sink has ${accepted.length} messages, not ${count}, after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -5,7 +5,11 @@ import { setTimeout as delay } from 'node:timers/promises';
  * returns that; fails with `what` after `timeoutMs`. For a positive sign that
  * work finished (an audit row, a run's final state), never for "nothing happened".
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();

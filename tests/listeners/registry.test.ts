@@ -15,7 +15,9 @@ interface Manifest {
 const manifest = parse(readFileSync(join(repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 const sources = sourceFiles(join(repoRoot, 'src')).map((file) => readFileSync(file, 'utf8'));
 
@@ -38,13 +40,31 @@ const scopesOf: Record<string, string[]> = {
 describe('the registry', () => {
   it('refuses what it does not list, and names the roles for what it does', () => {
     const payments = findEntry('command', '/payments');
-    assert.deepEqual(decide(payments, new Set(['clerk'])), { allowed: false, requiredRoles: ['exec', 'accounting'], reason: 'missing-role' });
+    assert.deepEqual(decide(payments, new Set(['clerk'])), {
+      allowed: false,
+      requiredRoles: ['exec', 'accounting'],
+      reason: 'missing-role',
+    });
     assert.equal(decide(payments, new Set(['accounting'])).allowed, true);
     assert.equal(decide(findEntry('command', '/banto help'), new Set()).allowed, true);
-    assert.deepEqual(decide(findEntry('action', 'unknown_button'), new Set(['exec'])), { allowed: false, requiredRoles: [], reason: 'unknown-request' });
-    assert.equal(decide(findEntry('action', 'template_approve'), new Set(['engineer'])).allowed, false, 'only executives approve what customers read');
-    assert.deepEqual(commandsAllowedFor(new Set(['clerk'])).map((c) => c.key), ['/banto help', '/banto mail-status', '/resend-mail']);
-    assert.deepEqual(commandsAllowedFor(new Set(['exec'])).map((c) => c.key), ['/banto help', '/payments', '/banto templates', '/banto mail-status']);
+    assert.deepEqual(decide(findEntry('action', 'unknown_button'), new Set(['exec'])), {
+      allowed: false,
+      requiredRoles: [],
+      reason: 'unknown-request',
+    });
+    assert.equal(
+      decide(findEntry('action', 'template_approve'), new Set(['engineer'])).allowed,
+      false,
+      'only executives approve what customers read',
+    );
+    assert.deepEqual(
+      commandsAllowedFor(new Set(['clerk'])).map((c) => c.key),
+      ['/banto help', '/banto mail-status', '/resend-mail'],
+    );
+    assert.deepEqual(
+      commandsAllowedFor(new Set(['exec'])).map((c) => c.key),
+      ['/banto help', '/payments', '/banto templates', '/banto mail-status'],
+    );
   });
 
   it('declares each request once, and every command has a help line in both locales', () => {
@@ -53,13 +73,17 @@ describe('the registry', () => {
     const commands = registry.filter((e) => e.kind === 'command');
     assert.ok(commands.length >= 6);
     for (const entry of commands) {
-      for (const locale of ['ja', 'en'] as const) assert.ok(messages[locale].commandDescriptions[entry.help].length > 0, `${entry.key} in ${locale}`);
+      for (const locale of ['ja', 'en'] as const)
+        assert.ok(messages[locale].commandDescriptions[entry.help].length > 0, `${entry.key} in ${locale}`);
     }
   });
 
   it('matches the manifest: the same slash commands with the same usage hints', () => {
     const fromRegistry = slashCommands().map((c) => ({ command: c.command, usage_hint: c.usageHint }));
-    const fromManifest = manifest.features.slash_commands.map((c) => ({ command: c.command, usage_hint: c.usage_hint }));
+    const fromManifest = manifest.features.slash_commands.map((c) => ({
+      command: c.command,
+      usage_hint: c.usage_hint,
+    }));
     assert.ok(fromRegistry.length >= 4);
     assert.deepEqual(
       fromManifest.sort((a, b) => a.command.localeCompare(b.command)),
@@ -68,19 +92,30 @@ describe('the registry', () => {
   });
 
   it("the manifest's bot scopes cover every Web API method Banto calls", () => {
-    const called = new Set(sources.flatMap((text) => [...text.matchAll(/(?:client|\))\.((?:auth|chat|views|conversations|usergroups|users|files|reactions|team)\.[a-zA-Z.]+?)\(/g)].map((m) => m[1] ?? '')));
+    const called = new Set(
+      sources.flatMap((text) =>
+        [
+          ...text.matchAll(
+            /(?:client|\))\.((?:auth|chat|views|conversations|usergroups|users|files|reactions|team)\.[a-zA-Z.]+?)\(/g,
+          ),
+        ].map((m) => m[1] ?? ''),
+      ),
+    );
     assert.ok(called.size >= 8, `found only ${[...called].join(', ')}`);
     const scopes = new Set(manifest.oauth_config.scopes.bot);
     for (const method of called) {
       const needed = scopesOf[method];
       assert.ok(needed, `${method} is called but this test does not know its scopes: add it to scopesOf`);
-      for (const scope of needed) assert.ok(scopes.has(scope), `${method} needs ${scope}, which manifest.yml does not ask for`);
+      for (const scope of needed)
+        assert.ok(scopes.has(scope), `${method} needs ${scope}, which manifest.yml does not ask for`);
     }
     if (registry.some((e) => e.kind === 'command')) assert.ok(scopes.has('commands'));
   });
 
   it('the manifest subscribes to every event Banto listens to', () => {
-    const listened = new Set(sources.flatMap((text) => [...text.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => m[1] ?? '')));
+    const listened = new Set(
+      sources.flatMap((text) => [...text.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => m[1] ?? '')),
+    );
     assert.ok(listened.size >= 1);
     for (const event of listened) assert.ok(manifest.settings.event_subscriptions.bot_events.includes(event), event);
   });

@@ -29,7 +29,14 @@ describe('local console', () => {
 
   before(async () => {
     t = await startTestBanto('sqlite', { users: 50 });
-    session = startConsole({ emulator: t.banto.emulator!, input, output, userId: 'U01EXEC', channelId: 'C0BILLING', commands: slashCommands() });
+    session = startConsole({
+      emulator: t.banto.emulator!,
+      input,
+      output,
+      userId: 'U01EXEC',
+      channelId: 'C0BILLING',
+      commands: slashCommands(),
+    });
   });
   after(async () => {
     session.close();
@@ -61,13 +68,22 @@ describe('local console', () => {
   it('walks a clerk through a multi-step modal: /resend-mail, pick, confirm', async () => {
     await approveAllDrafts(t.banto.db, 'U01EXEC', DateTime.now());
     const user = (await t.banto.db('users').orderBy('id').first('id', 'email')) as { id: number; email: string };
-    const original = await t.banto.mail.enqueue({ template: 'account-notice', to: user.email, userId: String(user.id), params: { service_name: 'Banto News', name: 'x', headline: 'y', body: 'z' }, dedupeKey: 'console:1' });
+    const original = await t.banto.mail.enqueue({
+      template: 'account-notice',
+      to: user.email,
+      userId: String(user.id),
+      params: { service_name: 'Banto News', name: 'x', headline: 'y', body: 'z' },
+      dedupeKey: 'console:1',
+    });
     await type('as tanaka', /tanaka #/);
     await type(`/resend-mail ${user.email}`, /type `fill`/);
     await type('fill', /再送するメール \[1\) #\d+/);
     await type('1', new RegExp(`メール #${original.id} \\(account-notice、\\w+\\) を ${user.email} に再送します`));
     await type('fill', new RegExp(`再送をキューに入れました: #\\d+ \\(元のメール #${original.id}\\)`));
-    assert.equal(Number((await t.banto.db('banto_mail_outbox').where({ resend_of: original.id }).count({ n: '*' }).first())?.n), 1);
+    assert.equal(
+      Number((await t.banto.db('banto_mail_outbox').where({ resend_of: original.id }).count({ n: '*' }).first())?.n),
+      1,
+    );
   });
 
   it('explains what it does not understand', async () => {

@@ -12,7 +12,11 @@ import { demoWorkspace } from '../../src/local/workspace.js';
 // what Slack would post when a person presses a button or submits a modal.
 describe('console buttons and modals through the emulator', () => {
   const signingSecret = 'console-test-signing-secret';
-  const received: { headers: Record<string, string | string[] | undefined>; raw: string; payload: Record<string, unknown> }[] = [];
+  const received: {
+    headers: Record<string, string | string[] | undefined>;
+    raw: string;
+    payload: Record<string, unknown>;
+  }[] = [];
   let banto: Server;
   let slack: SlackEmulator;
   let session: LocalConsole;
@@ -29,19 +33,31 @@ describe('console buttons and modals through the emulator', () => {
     }
   };
   const callApi = (method: string, args: Record<string, unknown>) =>
-    fetch(`${slack.apiUrl}${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    fetch(`${slack.apiUrl}${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+    }).then((r) => r.json() as Promise<Record<string, unknown>>);
 
   before(async () => {
     banto = createServer((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        received.push({ headers: req.headers, raw, payload: JSON.parse(new URLSearchParams(raw).get('payload') ?? '{}') as Record<string, unknown> });
+        received.push({
+          headers: req.headers,
+          raw,
+          payload: JSON.parse(new URLSearchParams(raw).get('payload') ?? '{}') as Record<string, unknown>,
+        });
         res.writeHead(200).end();
       });
     });
     await new Promise<void>((r) => banto.listen(0, '127.0.0.1', r));
-    slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret, targetUrl: `http://127.0.0.1:${(banto.address() as AddressInfo).port}/slack/events` });
+    slack = await startSlackEmulator({
+      workspace: demoWorkspace,
+      signingSecret,
+      targetUrl: `http://127.0.0.1:${(banto.address() as AddressInfo).port}/slack/events`,
+    });
     session = startConsole({ emulator: slack, input, output, userId: 'U04ENG', channelId: 'C0ALERTS' });
   });
   after(async () => {
@@ -58,7 +74,18 @@ describe('console buttons and modals through the emulator', () => {
       text: 'job failed',
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: '*prune-job-runs* failed <!subteam^S0ONCALL>' } },
-        { type: 'actions', block_id: 'job', elements: [{ type: 'button', action_id: 'jobs_run_now', text: { type: 'plain_text', text: 'Run now' }, value: 'prune-job-runs' }] },
+        {
+          type: 'actions',
+          block_id: 'job',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'jobs_run_now',
+              text: { type: 'plain_text', text: 'Run now' },
+              value: 'prune-job-runs',
+            },
+          ],
+        },
       ],
     });
     assert.equal(posted.ok, true);
@@ -71,7 +98,13 @@ describe('console buttons and modals through the emulator', () => {
     const { payload, raw, headers } = press;
     assert.equal(payload.type, 'block_actions');
     assert.deepEqual((payload.user as { id: string }).id, 'U04ENG');
-    assert.deepEqual((payload.actions as { action_id: string; value: string }[])[0], { type: 'button', action_id: 'jobs_run_now', block_id: 'job', value: 'prune-job-runs', action_ts: (payload.actions as { action_ts: string }[])[0]!.action_ts });
+    assert.deepEqual((payload.actions as { action_id: string; value: string }[])[0], {
+      type: 'button',
+      action_id: 'jobs_run_now',
+      block_id: 'job',
+      value: 'prune-job-runs',
+      action_ts: (payload.actions as { action_ts: string }[])[0]!.action_ts,
+    });
     assert.equal((payload.channel as { id: string }).id, 'C0ALERTS');
     const expected = signSlackRequest(signingSecret, raw, Number(headers['x-slack-request-timestamp']));
     assert.equal(headers['x-slack-signature'], expected['x-slack-signature']);
@@ -87,11 +120,25 @@ describe('console buttons and modals through the emulator', () => {
         callback_id: 'resend_mail',
         title: { type: 'plain_text', text: 'Resend mail' },
         blocks: [
-          { type: 'input', block_id: 'customer', label: { type: 'plain_text', text: 'Customer' }, element: { type: 'plain_text_input', action_id: 'query' } },
-          { type: 'input', block_id: 'mail', label: { type: 'plain_text', text: 'Mail' }, element: { type: 'static_select', action_id: 'pick', options: [
-            { text: { type: 'plain_text', text: 'Reminder' }, value: 'm1' },
-            { text: { type: 'plain_text', text: 'Digest' }, value: 'm2' },
-          ] } },
+          {
+            type: 'input',
+            block_id: 'customer',
+            label: { type: 'plain_text', text: 'Customer' },
+            element: { type: 'plain_text_input', action_id: 'query' },
+          },
+          {
+            type: 'input',
+            block_id: 'mail',
+            label: { type: 'plain_text', text: 'Mail' },
+            element: {
+              type: 'static_select',
+              action_id: 'pick',
+              options: [
+                { text: { type: 'plain_text', text: 'Reminder' }, value: 'm1' },
+                { text: { type: 'plain_text', text: 'Digest' }, value: 'm2' },
+              ],
+            },
+          },
         ],
       },
     });
@@ -104,10 +151,15 @@ describe('console buttons and modals through the emulator', () => {
     input.write('2\n');
     const deadline = Date.now() + 5000;
     while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const view = received[0]?.payload.view as { callback_id: string; state: { values: Record<string, Record<string, unknown>> } };
+    const view = received[0]?.payload.view as {
+      callback_id: string;
+      state: { values: Record<string, Record<string, unknown>> };
+    };
     assert.equal(received[0]?.payload.type, 'view_submission');
     assert.equal(view.callback_id, 'resend_mail');
     assert.deepEqual(view.state.values.customer, { query: { type: 'plain_text_input', value: 'suzuki@example.com' } });
-    assert.deepEqual(view.state.values.mail, { pick: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Digest' }, value: 'm2' } } });
+    assert.deepEqual(view.state.values.mail, {
+      pick: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Digest' }, value: 'm2' } },
+    });
   });
 });

@@ -10,7 +10,10 @@ const appToken = 'xapp-emulator-test-token';
 
 /** A bare Socket Mode client: opens a connection as an app would, and keeps what arrives. */
 async function connect(emulator: SlackEmulator, token = appToken) {
-  const response = await fetch(`${emulator.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${emulator.apiUrl}apps.connections.open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
   const opened = (await response.json()) as { ok: boolean; url?: string; error?: string };
   if (!opened.url) return { opened, socket: undefined, messages: [] as Record<string, unknown>[] };
   const socket = new WebSocket(opened.url);
@@ -20,7 +23,11 @@ async function connect(emulator: SlackEmulator, token = appToken) {
   return { opened, socket, messages };
 }
 
-async function nextMessage(messages: Record<string, unknown>[], matches: (m: Record<string, unknown>) => boolean, from = 0) {
+async function nextMessage(
+  messages: Record<string, unknown>[],
+  matches: (m: Record<string, unknown>) => boolean,
+  from = 0,
+) {
   for (let i = 0; i < 500; i++) {
     const found = messages.slice(from).find(matches);
     if (found) return found;
@@ -33,7 +40,13 @@ describe("the emulator's Socket Mode", () => {
   let emulator: SlackEmulator;
   before(async () => {
     // Short waits, stated here: Slack waits 3 s for an acknowledgement and retries an event 3 times.
-    emulator = await startSlackEmulator({ workspace: demoWorkspace, signingSecret: 'unused', appToken, transport: 'socket', socketMode: { ackTimeoutMs: 300, eventRetries: 2, connectWaitMs: 2000 } });
+    emulator = await startSlackEmulator({
+      workspace: demoWorkspace,
+      signingSecret: 'unused',
+      appToken,
+      transport: 'socket',
+      socketMode: { ackTimeoutMs: 300, eventRetries: 2, connectWaitMs: 2000 },
+    });
   });
   after(() => emulator.stop());
 
@@ -62,7 +75,9 @@ describe("the emulator's Socket Mode", () => {
     assert.equal(envelope.accepts_response_payload, true);
     // An acknowledgement for another envelope does not answer this one.
     socket!.send(JSON.stringify({ envelope_id: 'env-unknown', payload: { text: 'wrong' } }));
-    socket!.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload: { response_type: 'ephemeral', text: 'hi' } }));
+    socket!.send(
+      JSON.stringify({ envelope_id: envelope.envelope_id, payload: { response_type: 'ephemeral', text: 'hi' } }),
+    );
     assert.deepEqual(await reply, { status: 200, body: { response_type: 'ephemeral', text: 'hi' } });
     socket!.close();
     await once(socket!, 'close');
@@ -74,7 +89,10 @@ describe("the emulator's Socket Mode", () => {
     const reply = emulator.sendEvent({ type: 'app_mention', userId: 'U03CLERK', channelId: 'C0GENERAL', text: 'hi' });
     const first = (await nextMessage(messages, (m) => m.type === 'events_api')) as unknown as Envelope;
     assert.equal(first.retry_attempt, 0);
-    const retry = (await nextMessage(messages, (m) => m.type === 'events_api' && m.retry_attempt === 1)) as unknown as Envelope;
+    const retry = (await nextMessage(
+      messages,
+      (m) => m.type === 'events_api' && m.retry_attempt === 1,
+    )) as unknown as Envelope;
     assert.equal(retry.retry_reason, 'timeout');
     assert.equal(retry.envelope_id, first.envelope_id);
     assert.equal((retry.payload.event as { type: string }).type, 'app_mention');
@@ -114,10 +132,18 @@ describe("the emulator's Socket Mode", () => {
 
   it('fails apps.connections.open with a 503 or a reset connection while Slack is away', async () => {
     emulator.connectionsOpenFailure = '503';
-    const unavailable = await fetch(`${emulator.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${appToken}` } });
+    const unavailable = await fetch(`${emulator.apiUrl}apps.connections.open`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${appToken}` },
+    });
     assert.equal(unavailable.status, 503);
     emulator.connectionsOpenFailure = 'reset';
-    await assert.rejects(fetch(`${emulator.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${appToken}` } }));
+    await assert.rejects(
+      fetch(`${emulator.apiUrl}apps.connections.open`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appToken}` },
+      }),
+    );
     emulator.connectionsOpenFailure = undefined;
     assert.equal((await connect(emulator)).opened.ok, true);
   });

@@ -25,7 +25,11 @@ function writeConfig(): string {
 }
 
 function startDrain(f: MailFixture, sink: SmtpSink) {
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT|SMTP_URL)/.test(e[0])));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT|SMTP_URL)/.test(e[0]),
+    ),
+  );
   return spawn(process.execPath, [join(repoRoot, 'bin/banto.js'), 'mail', 'drain'], {
     cwd: repoRoot,
     env: { ...env, DATABASE_URL: f.database.url, SMTP_URL: sink.url, BANTO_CONFIG: writeConfig(), LOG_LEVEL: 'warn' },
@@ -35,7 +39,14 @@ function startDrain(f: MailFixture, sink: SmtpSink) {
 
 async function queueMany(f: MailFixture, count: number) {
   const rows = [];
-  for (let i = 1; i <= count; i++) rows.push(await prepareMail(f.database.db, { template: 'payment-reminder', to: `member${i}@example.jp`, params: reminderParams, dedupeKey: `crash:${i}` }, f.clock.now()));
+  for (let i = 1; i <= count; i++)
+    rows.push(
+      await prepareMail(
+        f.database.db,
+        { template: 'payment-reminder', to: `member${i}@example.jp`, params: reminderParams, dedupeKey: `crash:${i}` },
+        f.clock.now(),
+      ),
+    );
   // The fixture's clock is pinned; the sender process runs on the real one.
   for (const row of rows) row.next_attempt_at = toDbTime(Date.now() - 60_000);
   assert.equal(await enqueuePrepared(f.database.db, rows), count);
@@ -68,7 +79,11 @@ for (const kind of databaseKinds) {
         const duplicates = [...seen.values()].filter((n) => n > 1).length;
         const ids = (await f.database.db('banto_mail_outbox').select('id', 'state')) as { id: number; state: string }[];
         const losses = ids.filter((row) => !seen.has(String(row.id))).length;
-        assert.deepEqual({ duplicates, losses, received: sink.count() }, { duplicates: 0, losses: 0, received: 1000 }, `killed after ${arrivedBeforeKill}; second run: ${output}`);
+        assert.deepEqual(
+          { duplicates, losses, received: sink.count() },
+          { duplicates: 0, losses: 0, received: 1000 },
+          `killed after ${arrivedBeforeKill}; second run: ${output}`,
+        );
         assert.deepEqual([...new Set(ids.map((r) => r.state))], ['sent']);
       } finally {
         await f.close();
@@ -83,17 +98,39 @@ for (const kind of databaseKinds) {
       const f = await createMailFixture(kind, { env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
       let sink: SmtpSink | undefined;
       try {
-        for (let i = 1; i <= 5; i++) await f.mail.enqueue({ template: 'payment-reminder', to: `m${i}@example.jp`, params: reminderParams, dedupeKey: `outage:${i}` });
+        for (let i = 1; i <= 5; i++)
+          await f.mail.enqueue({
+            template: 'payment-reminder',
+            to: `m${i}@example.jp`,
+            params: reminderParams,
+            dedupeKey: `outage:${i}`,
+          });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 5 });
-        const waiting = (await f.database.db('banto_mail_outbox').select('state', 'attempts', 'last_error')) as { state: string; attempts: number; last_error: string }[];
-        assert.ok(waiting.every((r) => r.state === 'queued' && Number(r.attempts) === 1 && /ECONNREFUSED|ECONNECTION|ESOCKET/.test(r.last_error)), JSON.stringify(waiting));
+        const waiting = (await f.database.db('banto_mail_outbox').select('state', 'attempts', 'last_error')) as {
+          state: string;
+          attempts: number;
+          last_error: string;
+        }[];
+        assert.ok(
+          waiting.every(
+            (r) =>
+              r.state === 'queued' && Number(r.attempts) === 1 && /ECONNREFUSED|ECONNECTION|ESOCKET/.test(r.last_error),
+          ),
+          JSON.stringify(waiting),
+        );
         f.clock.set(f.clock.now().plus({ seconds: 61 }));
         assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 5 });
         sink = await startSmtpSink({ port });
         f.clock.set(f.clock.now().plus({ seconds: 121 }));
         assert.deepEqual(await f.mail.sender.drain(), { sent: 5, failed: 0, retrying: 0 });
         await sink.waitForCount(5);
-        assert.deepEqual((await sink.messages()).map((m) => m.headers.get('x-banto-original-to')).sort(), ['m1@example.jp', 'm2@example.jp', 'm3@example.jp', 'm4@example.jp', 'm5@example.jp']);
+        assert.deepEqual((await sink.messages()).map((m) => m.headers.get('x-banto-original-to')).sort(), [
+          'm1@example.jp',
+          'm2@example.jp',
+          'm3@example.jp',
+          'm4@example.jp',
+          'm5@example.jp',
+        ]);
       } finally {
         await f.close();
         await sink?.close();
@@ -104,11 +141,27 @@ for (const kind of databaseKinds) {
       const sink = await startSmtpSink();
       const f = await createMailFixture(kind, { env: { SMTP_URL: sink.url } });
       try {
-        const before = await f.mail.enqueue({ template: 'payment-reminder', to: 'a@example.jp', params: reminderParams, dedupeKey: 'r:1' });
-        const handed = await f.mail.enqueue({ template: 'payment-reminder', to: 'b@example.jp', params: reminderParams, dedupeKey: 'r:2' });
+        const before = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'a@example.jp',
+          params: reminderParams,
+          dedupeKey: 'r:1',
+        });
+        const handed = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'b@example.jp',
+          params: reminderParams,
+          dedupeKey: 'r:2',
+        });
         const stale = toDbTime(f.clock.now().minus({ seconds: 5 }));
-        await f.database.db('banto_mail_outbox').where({ id: before.id }).update({ state: 'sending', claim_token: 'dead', lease_until: stale, attempts: 1 });
-        await f.database.db('banto_mail_outbox').where({ id: handed.id }).update({ state: 'sending', claim_token: 'dead', lease_until: stale, attempts: 1, handed_over_at: stale });
+        await f.database
+          .db('banto_mail_outbox')
+          .where({ id: before.id })
+          .update({ state: 'sending', claim_token: 'dead', lease_until: stale, attempts: 1 });
+        await f.database
+          .db('banto_mail_outbox')
+          .where({ id: handed.id })
+          .update({ state: 'sending', claim_token: 'dead', lease_until: stale, attempts: 1, handed_over_at: stale });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 1, failed: 0, retrying: 0 });
         await sink.waitForCount(1);
         assert.deepEqual(sink.outboxIds(), [String(before.id)]);

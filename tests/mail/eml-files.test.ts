@@ -11,7 +11,12 @@ describe('mail without SMTP_URL', () => {
     const dir = mkdtempSync(join(tmpdir(), 'banto-eml-'));
     const f = await createMailFixture('sqlite', { mail: { outputDir: dir } });
     try {
-      const queued = await f.mail.enqueue({ template: 'payment-reminder', to: 'hanako@example.jp', params: reminderParams, dedupeKey: 'eml:1' });
+      const queued = await f.mail.enqueue({
+        template: 'payment-reminder',
+        to: 'hanako@example.jp',
+        params: reminderParams,
+        dedupeKey: 'eml:1',
+      });
       assert.deepEqual(await f.mail.sender.drain(), { sent: 1, failed: 0, retrying: 0 });
       assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 0 });
       const files = readdirSync(dir).filter((name) => name.endsWith('.eml'));

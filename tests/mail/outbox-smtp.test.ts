@@ -8,18 +8,38 @@ for (const kind of databaseKinds) {
   describe(`mail outbox over SMTP (${kind})`, () => {
     let sink: SmtpSink;
     before(async () => {
-      sink = await startSmtpSink({ refuseRecipient: (a) => (a.startsWith('bounce@') ? { code: 550, message: 'no such user' } : a.startsWith('busy@') ? { code: 451, message: 'try again later' } : undefined) });
+      sink = await startSmtpSink({
+        refuseRecipient: (a) =>
+          a.startsWith('bounce@')
+            ? { code: 550, message: 'no such user' }
+            : a.startsWith('busy@')
+              ? { code: 451, message: 'try again later' }
+              : undefined,
+      });
     });
     after(() => sink.close());
 
-    const fixture = async (env: Record<string, string> = {}) => createMailFixture(kind, { env: { SMTP_URL: sink.url, ...env } });
+    const fixture = async (env: Record<string, string> = {}) =>
+      createMailFixture(kind, { env: { SMTP_URL: sink.url, ...env } });
 
     it('sends each queued message once, rendered, to the test address outside production', async () => {
       const f = await fixture();
       try {
         sink.clear();
-        const first = await f.mail.enqueue({ template: 'payment-reminder', to: 'hanako@example.jp', userId: '42', params: reminderParams, dedupeKey: 'reminder:42:2026-12-01:0' });
-        const again = await f.mail.enqueue({ template: 'payment-reminder', to: 'hanako@example.jp', userId: '42', params: reminderParams, dedupeKey: 'reminder:42:2026-12-01:0' });
+        const first = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'hanako@example.jp',
+          userId: '42',
+          params: reminderParams,
+          dedupeKey: 'reminder:42:2026-12-01:0',
+        });
+        const again = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'hanako@example.jp',
+          userId: '42',
+          params: reminderParams,
+          dedupeKey: 'reminder:42:2026-12-01:0',
+        });
         assert.deepEqual(again, { id: first.id, created: false });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 1, failed: 0, retrying: 0 });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 0 });
@@ -28,7 +48,10 @@ for (const kind of databaseKinds) {
         assert.equal(got?.outboxId, String(first.id));
         assert.deepEqual(got?.envelopeTo, ['developer@example.com']);
         assert.equal(got?.headers.get('x-banto-original-to'), 'hanako@example.jp');
-        assert.equal(got?.subject, '【お支払いのお知らせ】2026年12月1日(火) に basic プランの ¥980 をお支払いいただきます');
+        assert.equal(
+          got?.subject,
+          '【お支払いのお知らせ】2026年12月1日(火) に basic プランの ¥980 をお支払いいただきます',
+        );
         assert.match(got?.text ?? '', /佐藤 花子 様/);
         const row = await f.mail.find(first.id);
         assert.equal(row?.state, 'sent');
@@ -40,10 +63,19 @@ for (const kind of databaseKinds) {
     });
 
     it('sends to the real recipient only in production', async () => {
-      const f = await fixture({ BANTO_ENV: 'production', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret-for-tests' });
+      const f = await fixture({
+        BANTO_ENV: 'production',
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: 'secret-for-tests',
+      });
       try {
         sink.clear();
-        await f.mail.enqueue({ template: 'payment-reminder', to: 'hanako@example.jp', params: reminderParams, dedupeKey: 'prod:1' });
+        await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'hanako@example.jp',
+          params: reminderParams,
+          dedupeKey: 'prod:1',
+        });
         await f.mail.sender.drain();
         await sink.waitForCount(1);
         const [got] = await sink.messages();
@@ -55,10 +87,24 @@ for (const kind of databaseKinds) {
     });
 
     it('fails a refused recipient at once and retries a busy one later', async () => {
-      const f = await fixture({ BANTO_ENV: 'production', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret-for-tests' });
+      const f = await fixture({
+        BANTO_ENV: 'production',
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: 'secret-for-tests',
+      });
       try {
-        const bounce = await f.mail.enqueue({ template: 'payment-reminder', to: 'bounce@example.jp', params: reminderParams, dedupeKey: 'bounce' });
-        const busy = await f.mail.enqueue({ template: 'payment-reminder', to: 'busy@example.jp', params: reminderParams, dedupeKey: 'busy' });
+        const bounce = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'bounce@example.jp',
+          params: reminderParams,
+          dedupeKey: 'bounce',
+        });
+        const busy = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'busy@example.jp',
+          params: reminderParams,
+          dedupeKey: 'busy',
+        });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 1, retrying: 1 });
         assert.equal((await f.mail.find(bounce.id))?.state, 'failed');
         assert.match((await f.mail.find(bounce.id))?.lastError ?? '', /550|no such user/);
@@ -85,11 +131,28 @@ for (const kind of databaseKinds) {
       try {
         sink.clear();
         // A draft that was never approved, and a row that points at it (as if written by hand).
-        await f.database.db('banto_mail_templates').where({ name: 'account-notice' }).update({ state: 'draft', decided_by: null, decided_at: null });
-        await assert.rejects(f.mail.enqueue({ template: 'account-notice', to: 'a@example.jp', params: {}, dedupeKey: 'x' }), { code: 'TEMPLATE_NOT_APPROVED' });
-        await assert.rejects(f.mail.enqueue({ template: 'no-such-template', to: 'a@example.jp', params: {}, dedupeKey: 'y' }), { code: 'TEMPLATE_UNKNOWN' });
-        const ok = await f.mail.enqueue({ template: 'payment-reminder', to: 'a@example.jp', params: reminderParams, dedupeKey: 'z' });
-        await f.database.db('banto_mail_outbox').where({ id: ok.id }).update({ template: 'account-notice', template_version: 1 });
+        await f.database
+          .db('banto_mail_templates')
+          .where({ name: 'account-notice' })
+          .update({ state: 'draft', decided_by: null, decided_at: null });
+        await assert.rejects(
+          f.mail.enqueue({ template: 'account-notice', to: 'a@example.jp', params: {}, dedupeKey: 'x' }),
+          { code: 'TEMPLATE_NOT_APPROVED' },
+        );
+        await assert.rejects(
+          f.mail.enqueue({ template: 'no-such-template', to: 'a@example.jp', params: {}, dedupeKey: 'y' }),
+          { code: 'TEMPLATE_UNKNOWN' },
+        );
+        const ok = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'a@example.jp',
+          params: reminderParams,
+          dedupeKey: 'z',
+        });
+        await f.database
+          .db('banto_mail_outbox')
+          .where({ id: ok.id })
+          .update({ template: 'account-notice', template_version: 1 });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 1, retrying: 0 });
         assert.match((await f.mail.find(ok.id))?.lastError ?? '', /TEMPLATE_NOT_APPROVED/);
         await new Promise((r) => setTimeout(r, 200));
@@ -111,7 +174,12 @@ for (const kind of databaseKinds) {
       });
       const f = (held.fixture = await createMailFixture(kind, { env: { SMTP_URL: slow.url } }));
       try {
-        const queued = await f.mail.enqueue({ template: 'payment-reminder', to: 'a@example.jp', params: reminderParams, dedupeKey: 'late' });
+        const queued = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'a@example.jp',
+          params: reminderParams,
+          dedupeKey: 'late',
+        });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 0, failed: 0, retrying: 1 });
         const waiting = await f.mail.find(queued.id);
         assert.equal(waiting?.state, 'queued');
@@ -133,8 +201,18 @@ for (const kind of databaseKinds) {
       const breaking = await startSmtpSink({ dropAfterAccepting: (count) => count === 2 });
       const f = await createMailFixture(kind, { env: { SMTP_URL: breaking.url }, mail: { connections: 1 } });
       try {
-        const first = await f.mail.enqueue({ template: 'payment-reminder', to: 'a@example.jp', params: reminderParams, dedupeKey: 'one' });
-        const second = await f.mail.enqueue({ template: 'payment-reminder', to: 'b@example.jp', params: reminderParams, dedupeKey: 'two' });
+        const first = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'a@example.jp',
+          params: reminderParams,
+          dedupeKey: 'one',
+        });
+        const second = await f.mail.enqueue({
+          template: 'payment-reminder',
+          to: 'b@example.jp',
+          params: reminderParams,
+          dedupeKey: 'two',
+        });
         assert.deepEqual(await f.mail.sender.drain(), { sent: 2, failed: 0, retrying: 0 });
         await new Promise((r) => setTimeout(r, 300));
         assert.deepEqual(breaking.outboxIds(), [String(first.id), String(second.id)]);
@@ -152,7 +230,12 @@ for (const kind of databaseKinds) {
       const f = await fixture();
       try {
         await assert.rejects(
-          f.mail.enqueue({ template: 'payment-reminder', to: 'not-an-address', params: { name: 'x', plan: 'basic', amount: ['¥980'], due_date: 'd', colour: 'red' }, dedupeKey: 'bad' }),
+          f.mail.enqueue({
+            template: 'payment-reminder',
+            to: 'not-an-address',
+            params: { name: 'x', plan: 'basic', amount: ['¥980'], due_date: 'd', colour: 'red' },
+            dedupeKey: 'bad',
+          }),
           (error: { code: string; details: string[] }) => {
             assert.equal(error.code, 'MAIL_INVALID');
             assert.deepEqual(error.details, [

@@ -27,7 +27,10 @@ for (const kind of databaseKinds) {
       const runs = await t.db('banto_job_runs').where({ job: job.name }).orderBy('slot');
       return {
         effects: (await effects(t.db, job.name)).map((e) => DateTime.fromISO(e.slot, { zone }).toFormat('HH:mm')),
-        runs: runs.map((r) => `${DateTime.fromSQL(r.slot, { zone: 'utc' }).setZone(zone).toFormat('HH:mm')} ${r.trigger} ${r.status}`),
+        runs: runs.map(
+          (r) =>
+            `${DateTime.fromSQL(r.slot, { zone: 'utc' }).setZone(zone).toFormat('HH:mm')} ${r.trigger} ${r.status}`,
+        ),
       };
     }
 
@@ -40,7 +43,11 @@ for (const kind of databaseKinds) {
     it('all: runs both missed slots, oldest first', async () => {
       const result = await stopAcrossTwoSlots({ policy: 'all', window: Duration.fromObject({ hours: 6 }) });
       assert.deepEqual(result.effects, ['10:00', '11:00', '12:00']);
-      assert.deepEqual(result.runs, ['10:00 schedule succeeded', '11:00 catch-up succeeded', '12:00 catch-up succeeded']);
+      assert.deepEqual(result.runs, [
+        '10:00 schedule succeeded',
+        '11:00 catch-up succeeded',
+        '12:00 catch-up succeeded',
+      ]);
     });
 
     it('all within a window: slots older than the window are skipped', async () => {
@@ -58,7 +65,11 @@ for (const kind of databaseKinds) {
     });
 
     it('catches up nothing on a first start (no history) and nothing twice on two replicas', async () => {
-      const job = effectJob(t.db, { name: 'fresh', cron: '0 0 * * * *', catchUp: { policy: 'all', window: Duration.fromObject({ days: 1 }) } });
+      const job = effectJob(t.db, {
+        name: 'fresh',
+        cron: '0 0 * * * *',
+        catchUp: { policy: 'all', window: Duration.fromObject({ days: 1 }) },
+      });
       const clock = fixedClockAt('2026-11-29T12:30:00', zone);
       const first = createTestRunner(t.db, clock, [job]);
       await first.catchUp();
@@ -69,7 +80,10 @@ for (const kind of databaseKinds) {
       const b = createTestRunner(t.db, fixedClockAt('2026-11-29T15:10:00', zone), [job], { host: 'b' });
       await Promise.all([a.catchUp(), b.catchUp()]);
       // Each replica may take a different missed slot, so the effects can land in either order; each slot once is the point.
-      assert.deepEqual((await effects(t.db, 'fresh')).map((e) => DateTime.fromISO(e.slot, { zone }).toFormat('HH:mm')).sort(), ['13:00', '14:00', '15:00']);
+      assert.deepEqual(
+        (await effects(t.db, 'fresh')).map((e) => DateTime.fromISO(e.slot, { zone }).toFormat('HH:mm')).sort(),
+        ['13:00', '14:00', '15:00'],
+      );
     });
   });
 }

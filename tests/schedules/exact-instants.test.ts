@@ -43,7 +43,10 @@ for (const kind of databaseKinds) {
 
       clock.set(DateTime.fromISO('2026-11-30T06:00:00', { zone: 'Asia/Tokyo' }));
       await replica.tick();
-      assert.deepEqual((await effects(t.db)).map((e) => e.slot), ['2026-11-28T21:00:00.000Z', '2026-11-29T21:00:00.000Z']);
+      assert.deepEqual(
+        (await effects(t.db)).map((e) => e.slot),
+        ['2026-11-28T21:00:00.000Z', '2026-11-29T21:00:00.000Z'],
+      );
     });
 
     it('runs America/New_York jobs exactly once per intended day across both DST changes', async () => {
@@ -53,7 +56,10 @@ for (const kind of databaseKinds) {
         effectJob(t.db, { name: 'at-0230', cron: '0 30 2 * * *', timezone: zone }), // missing on the spring-forward day
         effectJob(t.db, { name: 'at-0600', cron: '0 0 6 * * *', timezone: zone }),
       ];
-      for (const [fromIso, toIso] of [['2026-03-07T00:00:00', '2026-03-10T00:00:00'], ['2026-10-31T00:00:00', '2026-11-03T00:00:00']] as const) {
+      for (const [fromIso, toIso] of [
+        ['2026-03-07T00:00:00', '2026-03-10T00:00:00'],
+        ['2026-10-31T00:00:00', '2026-11-03T00:00:00'],
+      ] as const) {
         const clock = fixedClockAt(fromIso, zone);
         const runner = createTestRunner(t.db, clock, jobs);
         await runner.catchUp();
@@ -64,10 +70,32 @@ for (const kind of databaseKinds) {
           await runner.tick();
         }
       }
-      const local = async (job: string) => (await effects(t.db, job)).map((e) => DateTime.fromISO(e.slot, { zone }).toFormat('MM-dd HH:mm ZZZZ'));
-      assert.deepEqual(await local('at-0130'), ['03-07 01:30 EST', '03-08 01:30 EST', '03-09 01:30 EDT', '10-31 01:30 EDT', '11-01 01:30 EDT', '11-02 01:30 EST']);
-      assert.deepEqual(await local('at-0230'), ['03-07 02:30 EST', '03-08 03:30 EDT', '03-09 02:30 EDT', '10-31 02:30 EDT', '11-01 02:30 EST', '11-02 02:30 EST']);
-      assert.deepEqual(await local('at-0600'), ['03-07 06:00 EST', '03-08 06:00 EDT', '03-09 06:00 EDT', '10-31 06:00 EDT', '11-01 06:00 EST', '11-02 06:00 EST']);
+      const local = async (job: string) =>
+        (await effects(t.db, job)).map((e) => DateTime.fromISO(e.slot, { zone }).toFormat('MM-dd HH:mm ZZZZ'));
+      assert.deepEqual(await local('at-0130'), [
+        '03-07 01:30 EST',
+        '03-08 01:30 EST',
+        '03-09 01:30 EDT',
+        '10-31 01:30 EDT',
+        '11-01 01:30 EDT',
+        '11-02 01:30 EST',
+      ]);
+      assert.deepEqual(await local('at-0230'), [
+        '03-07 02:30 EST',
+        '03-08 03:30 EDT',
+        '03-09 02:30 EDT',
+        '10-31 02:30 EDT',
+        '11-01 02:30 EST',
+        '11-02 02:30 EST',
+      ]);
+      assert.deepEqual(await local('at-0600'), [
+        '03-07 06:00 EST',
+        '03-08 06:00 EDT',
+        '03-09 06:00 EDT',
+        '10-31 06:00 EDT',
+        '11-01 06:00 EST',
+        '11-02 06:00 EST',
+      ]);
     });
 
     it('honours a six-field cron with seconds and a switched-off job', async () => {
@@ -79,7 +107,10 @@ for (const kind of databaseKinds) {
       await runner.catchUp();
       clock.set(clock.now().plus({ seconds: 61 }));
       await runner.tick();
-      assert.deepEqual((await effects(t.db)).map((e) => `${e.job} ${DateTime.fromISO(e.slot).toUTC().toFormat('HH:mm:ss')}`), ['every-20s 01:00:20', 'every-20s 01:00:40', 'every-20s 01:01:00']);
+      assert.deepEqual(
+        (await effects(t.db)).map((e) => `${e.job} ${DateTime.fromISO(e.slot).toUTC().toFormat('HH:mm:ss')}`),
+        ['every-20s 01:00:20', 'every-20s 01:00:40', 'every-20s 01:01:00'],
+      );
     });
   });
 }
@@ -87,6 +118,11 @@ for (const kind of databaseKinds) {
 describe('slotsBetween', () => {
   it('is half-open: (from, to]', () => {
     const from = DateTime.fromISO('2026-11-29T06:00:00', { zone: 'Asia/Tokyo' });
-    assert.deepEqual(slotsBetween('0 0 6 * * *', 'Asia/Tokyo', from, from.plus(Duration.fromObject({ days: 1 }))).map((d) => d.toISO()), ['2026-11-30T06:00:00.000+09:00']);
+    assert.deepEqual(
+      slotsBetween('0 0 6 * * *', 'Asia/Tokyo', from, from.plus(Duration.fromObject({ days: 1 }))).map((d) =>
+        d.toISO(),
+      ),
+      ['2026-11-30T06:00:00.000+09:00'],
+    );
   });
 });

@@ -27,7 +27,11 @@ for (const kind of databaseKinds) {
       await migrateLatest(t.db);
       await createEffectsTable(t.db);
       slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret: 'unused-here-0000' });
-      notifier = createSlackNotifier({ client: new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }), alertsChannel: 'C0ALERTS', oncallUsergroup: 'S0ONCALL' });
+      notifier = createSlackNotifier({
+        client: new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+        alertsChannel: 'C0ALERTS',
+        oncallUsergroup: 'S0ONCALL',
+      });
     });
     after(async () => {
       await slack.stop();
@@ -37,7 +41,13 @@ for (const kind of databaseKinds) {
       slack.calls.length = 0;
       for (const table of ['test_effects', 'banto_job_runs', 'banto_alerts']) await t.db(table).delete();
     });
-    const posts = () => slack.callsTo('chat.postMessage').map((c) => ({ channel: c.args.channel, text: String(c.args.text), thread: c.args.thread_ts, ts: c.response.ts }));
+    const posts = () =>
+      slack.callsTo('chat.postMessage').map((c) => ({
+        channel: c.args.channel,
+        text: String(c.args.text),
+        thread: c.args.thread_ts,
+        ts: c.response.ts,
+      }));
 
     it('retries a failing job, alerts once with the on-call mention, and posts the recovery in the thread', async () => {
       let calls = 0;
@@ -62,7 +72,10 @@ for (const kind of databaseKinds) {
       assert.match(run.error, /partner API answered 503/);
       assert.equal(posts().length, 1);
       assert.equal(posts()[0]!.channel, 'C0ALERTS');
-      assert.match(posts()[0]!.text, /^<!subteam\^S0ONCALL> :rotating_light: Job \*flaky\* failed after 3 attempt\(s\)/);
+      assert.match(
+        posts()[0]!.text,
+        /^<!subteam\^S0ONCALL> :rotating_light: Job \*flaky\* failed after 3 attempt\(s\)/,
+      );
 
       clock.set(at('2026-11-29T11:00:00'));
       await runner.tick();
@@ -82,18 +95,27 @@ for (const kind of databaseKinds) {
       let permanentCalls = 0;
       let slowCalls = 0;
       let aborted = false;
-      const permanent: JobDefinition = { ...effectJob(t.db, { name: 'permanent', cron: '0 0 * * * *' }), retry: { attempts: 3, backoff: ms(5) }, async run() {
-        permanentCalls += 1;
-        throw new PermanentJobError('the partner credentials are wrong');
-      } };
-      const slow: JobDefinition = { ...effectJob(t.db, { name: 'slow', cron: '0 0 * * * *' }), timeout: ms(50), retry: { attempts: 3, backoff: ms(5) }, run: ({ signal }) =>
-        new Promise<void>((resolve) => {
-          slowCalls += 1;
-          signal.addEventListener('abort', () => {
-            aborted = true;
-            resolve();
-          });
-        }) };
+      const permanent: JobDefinition = {
+        ...effectJob(t.db, { name: 'permanent', cron: '0 0 * * * *' }),
+        retry: { attempts: 3, backoff: ms(5) },
+        async run() {
+          permanentCalls += 1;
+          throw new PermanentJobError('the partner credentials are wrong');
+        },
+      };
+      const slow: JobDefinition = {
+        ...effectJob(t.db, { name: 'slow', cron: '0 0 * * * *' }),
+        timeout: ms(50),
+        retry: { attempts: 3, backoff: ms(5) },
+        run: ({ signal }) =>
+          new Promise<void>((resolve) => {
+            slowCalls += 1;
+            signal.addEventListener('abort', () => {
+              aborted = true;
+              resolve();
+            });
+          }),
+      };
       const clock = fixedClockAt('2026-11-29T09:59:00', zone);
       const runner = createTestRunner(t.db, clock, [permanent, slow], { notifier });
       await runner.catchUp();
@@ -111,7 +133,16 @@ for (const kind of databaseKinds) {
 
     it('marks a run whose holder died as crashed, alerts, and never runs it again', async () => {
       const job = effectJob(t.db, { name: 'crashy', cron: '0 0 * * * *' });
-      await t.db('banto_job_runs').insert({ job: 'crashy', slot: toDbTime(at('2026-11-29T10:00:00')), trigger: 'schedule', status: 'running', attempt: 1, host: 'dead-host:123', started_at: toDbTime(at('2026-11-29T10:00:00')), lease_until: toDbTime(at('2026-11-29T10:00:30')) });
+      await t.db('banto_job_runs').insert({
+        job: 'crashy',
+        slot: toDbTime(at('2026-11-29T10:00:00')),
+        trigger: 'schedule',
+        status: 'running',
+        attempt: 1,
+        host: 'dead-host:123',
+        started_at: toDbTime(at('2026-11-29T10:00:00')),
+        lease_until: toDbTime(at('2026-11-29T10:00:30')),
+      });
       const clock = fixedClockAt('2026-11-29T10:00:10', zone);
       const runner = createTestRunner(t.db, clock, [job], { notifier });
       await runner.catchUp();
@@ -130,8 +161,14 @@ for (const kind of databaseKinds) {
 
     it('renews the lease of a long run, so another replica never takes it for a crash', async () => {
       const clock = createSystemClock(zone);
-      const long: JobDefinition = { ...effectJob(t.db, { name: 'long', cron: '0 0 0 1 1 *' }), run: () => new Promise((resolve) => setTimeout(resolve, 1200)) };
-      const holder = createTestRunner(t.db, clock, [long], { lease: Duration.fromObject({ milliseconds: 300 }), notifier });
+      const long: JobDefinition = {
+        ...effectJob(t.db, { name: 'long', cron: '0 0 0 1 1 *' }),
+        run: () => new Promise((resolve) => setTimeout(resolve, 1200)),
+      };
+      const holder = createTestRunner(t.db, clock, [long], {
+        lease: Duration.fromObject({ milliseconds: 300 }),
+        notifier,
+      });
       const watcher = createTestRunner(t.db, clock, [long], { host: 'watcher', notifier });
       const running = holder.runNow('long', 'U04ENG');
       for (let i = 0; i < 10; i++) {
@@ -145,7 +182,10 @@ for (const kind of databaseKinds) {
     });
 
     it('alerts a job that has not succeeded for its period + grace (dead-man), once, and recovers', async () => {
-      const job: JobDefinition = { ...effectJob(t.db, { name: 'nightly', cron: '0 0 3 * * *' }), deadMan: { period: Duration.fromObject({ hours: 1 }), grace: Duration.fromObject({ minutes: 10 }) } };
+      const job: JobDefinition = {
+        ...effectJob(t.db, { name: 'nightly', cron: '0 0 3 * * *' }),
+        deadMan: { period: Duration.fromObject({ hours: 1 }), grace: Duration.fromObject({ minutes: 10 }) },
+      };
       const clock = fixedClockAt('2026-11-29T02:59:00', zone);
       const runner = createTestRunner(t.db, clock, [job], { notifier });
       await runner.catchUp();
@@ -169,16 +209,45 @@ for (const kind of databaseKinds) {
       const now = at('2026-11-29T03:30:00');
       const old = toDbTime(now.minus({ days: 31 }));
       const recent = toDbTime(now.minus({ days: 29 }));
-      const row = (slot: string, finished: string | null, status: string) => ({ job: 'x', slot, trigger: 'schedule', status, attempt: 1, host: 'h', started_at: slot, finished_at: finished });
-      await t.db('banto_job_runs').insert([row(old, old, 'succeeded'), row(toDbTime(now.minus({ days: 40 })), null, 'running'), row(recent, recent, 'failed')]);
-      await t.db('banto_alerts').insert([{ key: 'a', open_key: null, message: 'm', opened_at: old, resolved_at: old }, { key: 'b', open_key: 'b', message: 'm', opened_at: old }]);
+      const row = (slot: string, finished: string | null, status: string) => ({
+        job: 'x',
+        slot,
+        trigger: 'schedule',
+        status,
+        attempt: 1,
+        host: 'h',
+        started_at: slot,
+        finished_at: finished,
+      });
+      await t
+        .db('banto_job_runs')
+        .insert([
+          row(old, old, 'succeeded'),
+          row(toDbTime(now.minus({ days: 40 })), null, 'running'),
+          row(recent, recent, 'failed'),
+        ]);
+      await t.db('banto_alerts').insert([
+        { key: 'a', open_key: null, message: 'm', opened_at: old, resolved_at: old },
+        { key: 'b', open_key: 'b', message: 'm', opened_at: old },
+      ]);
       const clock = fixedClockAt('2026-11-29T03:30:00', zone);
-      const runner = createTestRunner(t.db, clock, createScheduleTable({ db: t.db, clock, retentionDays: 30, ...scheduleDepsNotRun(t.db) }), { notifier });
+      const runner = createTestRunner(
+        t.db,
+        clock,
+        createScheduleTable({ db: t.db, clock, retentionDays: 30, ...scheduleDepsNotRun(t.db) }),
+        { notifier },
+      );
       const outcome = await runner.runNow('prune-job-runs', 'U04ENG');
       assert.equal(outcome.result, 'deleted 1 runs and 1 resolved alerts older than 30 days');
       const left = await t.db('banto_job_runs').where({ job: 'x' }).orderBy('id');
-      assert.deepEqual(left.map((r) => r.status), ['running', 'failed']);
-      assert.deepEqual((await t.db('banto_alerts')).map((a) => a.key), ['b']);
+      assert.deepEqual(
+        left.map((r) => r.status),
+        ['running', 'failed'],
+      );
+      assert.deepEqual(
+        (await t.db('banto_alerts')).map((a) => a.key),
+        ['b'],
+      );
       const manual = await t.db('banto_job_runs').where({ job: 'prune-job-runs' }).first();
       assert.deepEqual([manual.trigger, manual.started_by, manual.status], ['manual', 'U04ENG', 'succeeded']);
     });

@@ -26,19 +26,34 @@ for (const kind of databaseKinds) {
 
     it(`runs every slot of ${seconds[kind]} s exactly once`, async () => {
       for (const name of ['replica-1', 'replica-2', 'replica-3']) {
-        replicas.push(spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests/helpers/replica.ts'), t.url, name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] }));
+        replicas.push(
+          spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests/helpers/replica.ts'), t.url, name], {
+            cwd: repoRoot,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          }),
+        );
       }
-      await Promise.all(replicas.map((child) => new Promise<void>((ready, fail) => {
-        child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
-        child.once('exit', (code) => fail(new Error(`a replica exited with ${code}`)));
-      })));
+      await Promise.all(
+        replicas.map(
+          (child) =>
+            new Promise<void>((ready, fail) => {
+              child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
+              child.once('exit', (code) => fail(new Error(`a replica exited with ${code}`)));
+            }),
+        ),
+      );
       const windowStart = DateTime.utc().plus({ seconds: 1 }).startOf('second');
       await new Promise((r) => setTimeout(r, seconds[kind] * 1000));
       const windowEnd = DateTime.utc().minus({ seconds: 1 }).startOf('second');
-      await Promise.all(replicas.map((child) => new Promise((exited) => {
-        child.once('exit', exited);
-        child.kill('SIGTERM');
-      })));
+      await Promise.all(
+        replicas.map(
+          (child) =>
+            new Promise((exited) => {
+              child.once('exit', exited);
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
 
       const runs = await t.db('banto_job_runs').where({ job: 'every-second' }).select('slot', 'status', 'host');
       const effects = await t.db('test_effects').where({ job: 'every-second' }).select('slot', 'host');
@@ -48,11 +63,18 @@ for (const kind of databaseKinds) {
       const duplicates = [...bySlot].filter(([, n]) => n > 1);
       assert.deepEqual(duplicates, [], 'no slot ran twice');
       assert.equal(runs.length, effects.length, 'one run row per effect');
-      assert.ok(runs.every((r) => r.status === 'succeeded'), JSON.stringify(runs.filter((r) => r.status !== 'succeeded')));
+      assert.ok(
+        runs.every((r) => r.status === 'succeeded'),
+        JSON.stringify(runs.filter((r) => r.status !== 'succeeded')),
+      );
 
       const expected: string[] = [];
       for (let s = windowStart; s <= windowEnd; s = s.plus({ seconds: 1 })) expected.push(s.toISO() ?? '');
-      const ran = effects.map((e) => DateTime.fromISO(e.slot).toUTC()).filter(inWindow).map((d) => d.toISO() ?? '').sort();
+      const ran = effects
+        .map((e) => DateTime.fromISO(e.slot).toUTC())
+        .filter(inWindow)
+        .map((d) => d.toISO() ?? '')
+        .sort();
       assert.deepEqual(ran, expected, 'every slot in the window ran');
     });
   });

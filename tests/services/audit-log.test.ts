@@ -53,7 +53,10 @@ for (const kind of databaseKinds) {
       await t.db.schema.renameTable('banto_audit_away', 'banto_audit');
       await new Promise((r) => setTimeout(r, 150));
       await audit.close();
-      assert.deepEqual((await t.db('banto_audit').orderBy('id')).map((r) => r.user_id), ['U1', 'U2']);
+      assert.deepEqual(
+        (await t.db('banto_audit').orderBy('id')).map((r) => r.user_id),
+        ['U1', 'U2'],
+      );
     });
   });
 }

@@ -8,28 +8,81 @@ describe('Block Kit as terminal text', () => {
     const out = renderBlocksAsText(
       [
         { type: 'header', text: { type: 'plain_text', text: '本日の決済' } },
-        { type: 'section', text: { type: 'mrkdwn', text: 'for <@U01EXEC> cc <!subteam^S0ONCALL|@oncall>' }, fields: [{ type: 'mrkdwn', text: '*件数* 3' }] },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: 'for <@U01EXEC> cc <!subteam^S0ONCALL|@oncall>' },
+          fields: [{ type: 'mrkdwn', text: '*件数* 3' }],
+        },
         { type: 'divider' },
-        { type: 'actions', block_id: 'b1', elements: [
-          { type: 'button', action_id: 'run_now', text: { type: 'plain_text', text: 'Run now' }, value: 'prune' },
-          { type: 'button', action_id: 'cancel', text: { type: 'plain_text', text: 'Cancel' } },
-        ] },
+        {
+          type: 'actions',
+          block_id: 'b1',
+          elements: [
+            { type: 'button', action_id: 'run_now', text: { type: 'plain_text', text: 'Run now' }, value: 'prune' },
+            { type: 'button', action_id: 'cancel', text: { type: 'plain_text', text: 'Cancel' } },
+          ],
+        },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'see <https://example.com|the docs>' }] },
       ],
       { firstButton: 3 },
     );
-    assert.equal(out.text, ['== 本日の決済 ==', 'for @U01EXEC cc @S0ONCALL', '  *件数* 3', '----', '[3] Run now  [4] Cancel', 'see the docs (https://example.com)'].join('\n'));
-    assert.deepEqual(out.buttons.map((b) => [b.number, b.actionId, b.blockId, b.value]), [[3, 'run_now', 'b1', 'prune'], [4, 'cancel', 'b1', undefined]]);
+    assert.equal(
+      out.text,
+      [
+        '== 本日の決済 ==',
+        'for @U01EXEC cc @S0ONCALL',
+        '  *件数* 3',
+        '----',
+        '[3] Run now  [4] Cancel',
+        'see the docs (https://example.com)',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      out.buttons.map((b) => [b.number, b.actionId, b.blockId, b.value]),
+      [
+        [3, 'run_now', 'b1', 'prune'],
+        [4, 'cancel', 'b1', undefined],
+      ],
+    );
   });
 
   it('lists the inputs of a modal with their options, and falls back to the text', () => {
     const out = renderBlocksAsText([
-      { type: 'input', block_id: 'who', label: { type: 'plain_text', text: 'Customer' }, element: { type: 'plain_text_input', action_id: 'q' } },
-      { type: 'input', block_id: 'mail', optional: true, label: { type: 'plain_text', text: 'Mail' }, element: { type: 'static_select', action_id: 'pick', options: [{ text: { type: 'plain_text', text: 'Reminder' }, value: '7' }] } },
+      {
+        type: 'input',
+        block_id: 'who',
+        label: { type: 'plain_text', text: 'Customer' },
+        element: { type: 'plain_text_input', action_id: 'q' },
+      },
+      {
+        type: 'input',
+        block_id: 'mail',
+        optional: true,
+        label: { type: 'plain_text', text: 'Mail' },
+        element: {
+          type: 'static_select',
+          action_id: 'pick',
+          options: [{ text: { type: 'plain_text', text: 'Reminder' }, value: '7' }],
+        },
+      },
     ]);
     assert.deepEqual(out.inputs, [
-      { blockId: 'who', actionId: 'q', label: 'Customer', elementType: 'plain_text_input', optional: false, options: [] },
-      { blockId: 'mail', actionId: 'pick', label: 'Mail', elementType: 'static_select', optional: true, options: [{ label: 'Reminder', value: '7' }] },
+      {
+        blockId: 'who',
+        actionId: 'q',
+        label: 'Customer',
+        elementType: 'plain_text_input',
+        optional: false,
+        options: [],
+      },
+      {
+        blockId: 'mail',
+        actionId: 'pick',
+        label: 'Mail',
+        elementType: 'static_select',
+        optional: true,
+        options: [{ label: 'Reminder', value: '7' }],
+      },
     ]);
     assert.equal(renderBlocksAsText(undefined, { fallbackText: 'hi <#C0BILLING|billing>' }).text, 'hi #billing');
     assert.equal(plainMrkdwn('<!here> <#C0ALERTS>'), '@here #C0ALERTS');

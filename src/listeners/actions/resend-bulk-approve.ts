@@ -10,12 +10,20 @@ export function createBulkResendApproveAction({ mail, locale }: HandlerDeps): Ha
     try {
       const done = await mail.approveBulkResend(id, body.user.id);
       audit.auditResult = `bulk #${id}: ${done.queuedCount ?? 0} queued`;
-      await respond({ replace_original: true, text: m.bulkDone(done.requestedBy, body.user.id, done.queuedCount ?? 0, done.label) });
+      await respond({
+        replace_original: true,
+        text: m.bulkDone(done.requestedBy, body.user.id, done.queuedCount ?? 0, done.label),
+      });
     } catch (error) {
       const code = errorCode(error);
       audit.auditResult = code;
       if (code !== 'SECOND_PERSON_REQUIRED' && code !== 'BULK_RESEND_DECIDED') throw error;
-      await respond({ response_type: 'ephemeral', replace_original: false, text: code === 'SECOND_PERSON_REQUIRED' ? m.secondPerson : m.alreadyDecided((error as BantoError).details[0] ?? '') });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text:
+          code === 'SECOND_PERSON_REQUIRED' ? m.secondPerson : m.alreadyDecided((error as BantoError).details[0] ?? ''),
+      });
     }
   };
 }

@@ -17,10 +17,20 @@ export function createRunJobAction({ jobs, locale }: HandlerDeps): Handler<'acti
     try {
       const outcome = await jobs.runNow(name, body.user.id);
       context.auditResult = `${name}: ${outcome.status}`;
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderJobOutcome(m.jobFinished(name, outcome.status, Math.round(outcome.durationMs), outcome.result ?? outcome.error ?? '')) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...renderJobOutcome(
+          m.jobFinished(name, outcome.status, Math.round(outcome.durationMs), outcome.result ?? outcome.error ?? ''),
+        ),
+      });
     } catch (error) {
       context.auditResult = errorCode(error);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderJobOutcome(m.jobFinished(name, errorCode(error), 0, error instanceof Error ? error.message : '')) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...renderJobOutcome(m.jobFinished(name, errorCode(error), 0, error instanceof Error ? error.message : '')),
+      });
     }
   };
 }

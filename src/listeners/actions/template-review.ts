@@ -11,13 +11,18 @@ export function createTemplateReviewAction({ mail, locale, clock }: HandlerDeps)
   return async (args) => {
     const review = await mail.review(idOf(args));
     args.context.auditResult = review ? `${review.version.name} v${review.version.version}` : 'not found';
-    const view = review ? renderTemplateReview(review, locale, clock.zone) : noticeModal('Banto', mailMessages(locale).templateNotFound);
+    const view = review
+      ? renderTemplateReview(review, locale, clock.zone)
+      : noticeModal('Banto', mailMessages(locale).templateNotFound);
     await args.client.views.open({ trigger_id: args.body.trigger_id, view });
   };
 }
 
 /** Approve or Reject in the review modal: the decision is stored with who and when, and the modal shows it. */
-export function createTemplateDecisionAction({ mail, locale, clock }: HandlerDeps, decision: 'approve' | 'reject'): Handler<'action', 'later'> {
+export function createTemplateDecisionAction(
+  { mail, locale, clock }: HandlerDeps,
+  decision: 'approve' | 'reject',
+): Handler<'action', 'later'> {
   return async (args) => {
     const audit = args.context;
     const id = idOf(args);
@@ -30,7 +35,11 @@ export function createTemplateDecisionAction({ mail, locale, clock }: HandlerDep
       notice = (error as Error).message;
     }
     const review = await mail.review(id);
-    if (review && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(review, locale, clock.zone, notice) });
+    if (review && args.body.view)
+      await args.client.views.update({
+        view_id: args.body.view.id,
+        view: renderTemplateReview(review, locale, clock.zone, notice),
+      });
   };
 }
 
@@ -47,6 +56,10 @@ export function createTemplateSendTestAction({ mail, locale, clock }: HandlerDep
     }
     args.context.auditResult = notice.slice(0, 120);
     const review = await mail.review(id);
-    if (review && args.body.view) await args.client.views.update({ view_id: args.body.view.id, view: renderTemplateReview(review, locale, clock.zone, notice) });
+    if (review && args.body.view)
+      await args.client.views.update({
+        view_id: args.body.view.id,
+        view: renderTemplateReview(review, locale, clock.zone, notice),
+      });
   };
 }

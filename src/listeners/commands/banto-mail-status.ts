@@ -5,6 +5,9 @@ import type { Handler, HandlerDeps } from '../define.js';
 export function createMailStatusCommand({ mail, clock, locale }: HandlerDeps): Handler<'command', 'later'> {
   return async ({ respond }) => {
     const day = clock.now().startOf('day');
-    await respond({ response_type: 'ephemeral', ...renderMailStatus(await mail.status(day, day.plus({ days: 1 })), locale, clock.zone) });
+    await respond({
+      response_type: 'ephemeral',
+      ...renderMailStatus(await mail.status(day, day.plus({ days: 1 })), locale, clock.zone),
+    });
   };
 }

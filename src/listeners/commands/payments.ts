@@ -6,7 +6,12 @@ import type { Handler, HandlerDeps } from '../define.js';
  * the answer only when the channel passes the guard; anywhere else only the
  * caller sees it.
  */
-export function createPaymentsCommand({ payments, locale, billingChannel, checkBillingChannel }: HandlerDeps): Handler<'command', 'later'> {
+export function createPaymentsCommand({
+  payments,
+  locale,
+  billingChannel,
+  checkBillingChannel,
+}: HandlerDeps): Handler<'command', 'later'> {
   return async ({ command, respond, context }) => {
     const parsed = payments.parsePeriod(command.text);
     if ('problem' in parsed) {

@@ -27,12 +27,22 @@ export function createResendMailCommand({ mail, payments, clock, locale }: Handl
         await respond({ response_type: 'ephemeral', text: m.bulkNone(label) });
         return;
       }
-      await client.chat.postMessage({ channel: command.channel_id, ...renderBulkRequest(request.id, command.user_id, request.failedCount, label, locale) });
+      await client.chat.postMessage({
+        channel: command.channel_id,
+        ...renderBulkRequest(request.id, command.user_id, request.failedCount, label, locale),
+      });
       return;
     }
     const customer = text ? await mail.findCustomer(text) : undefined;
     audit.auditResult = customer ? `customer ${customer.id}` : text ? 'not found' : 'find';
-    const view = customer ? renderResendPick(customer, await mail.recentOf({ userId: customer.id, email: customer.email }, 10), locale, clock.zone) : renderResendFind(locale, text, text ? m.notFound(text) : undefined);
+    const view = customer
+      ? renderResendPick(
+          customer,
+          await mail.recentOf({ userId: customer.id, email: customer.email }, 10),
+          locale,
+          clock.zone,
+        )
+      : renderResendFind(locale, text, text ? m.notFound(text) : undefined);
     await client.views.open({ trigger_id: command.trigger_id, view });
   };
 }

@@ -84,7 +84,9 @@ function buildHandlers(entries: readonly RegistryEntry[], deps: HandlerDeps): Ma
  * instead (docs/benchmarks.md); events are not a person's requests and go on
  * to Bolt's listeners.
  */
-export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware<AnyMiddlewareArgs> & { drain(): Promise<void> } {
+export function createAuthorizeAndAudit(
+  deps: AuthorizeAndAuditDeps,
+): Middleware<AnyMiddlewareArgs> & { drain(): Promise<void> } {
   const { entries, roles, audit, clock, locale, logger, onFinished } = deps;
   const handlers = buildHandlers(entries, deps.handlerDeps);
   // Handlers go on after Slack has its ack: stop() waits for them before closing the audit trail.
@@ -96,7 +98,18 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
     const started = typeof context.receivedAt === 'number' ? context.receivedAt : performance.now();
     const finish = (outcome: AuditOutcome, result?: string, reason?: string) => {
       const latencyMs = performance.now() - started;
-      audit.record({ at: clock.nowMs(), userId: request.userId, kind: request.kind, name: request.key, arguments: request.arguments, channelId: request.channelId, outcome, result, reason, latencyMs });
+      audit.record({
+        at: clock.nowMs(),
+        userId: request.userId,
+        kind: request.kind,
+        name: request.key,
+        arguments: request.arguments,
+        channelId: request.channelId,
+        outcome,
+        result,
+        reason,
+        latencyMs,
+      });
       onFinished?.(request.kind, outcome, latencyMs);
     };
 
@@ -106,7 +119,11 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
     const handler = entry && handlers.get(`${entry.kind} ${entry.key}`);
     if (!entry || !handler || !decision.allowed) {
       await refuse(args, request, decision, locale);
-      finish('refused', undefined, decision.reason === 'missing-role' ? `requires ${decision.requiredRoles.join(' or ')}` : 'unknown request');
+      finish(
+        'refused',
+        undefined,
+        decision.reason === 'missing-role' ? `requires ${decision.requiredRoles.join(' or ')}` : 'unknown request',
+      );
       return;
     }
     let acked = false;
@@ -115,7 +132,8 @@ export function createAuthorizeAndAudit(deps: AuthorizeAndAuditDeps): Middleware
       acked = true;
       await ack?.();
     }
-    const wrapped = ack && entry.answers === 'ack' ? { ...args, ack: (response?: unknown) => ((acked = true), ack(response)) } : args;
+    const wrapped =
+      ack && entry.answers === 'ack' ? { ...args, ack: (response?: unknown) => ((acked = true), ack(response)) } : args;
     try {
       await handler(wrapped as Args);
       finish('allowed', context.auditResult ?? 'ok');

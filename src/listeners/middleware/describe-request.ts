@@ -34,7 +34,8 @@ function describeViewState(view: Json): string {
   for (const [blockId, actions] of Object.entries(values)) {
     for (const [actionId, state] of Object.entries(obj(actions))) {
       const s = obj(state);
-      flat[`${blockId}.${actionId}`] = s.value ?? obj(s.selected_option).value ?? s.selected_user ?? s.selected_date ?? s.selected_options ?? null;
+      flat[`${blockId}.${actionId}`] =
+        s.value ?? obj(s.selected_option).value ?? s.selected_user ?? s.selected_date ?? s.selected_options ?? null;
     }
   }
   return JSON.stringify(flat);
@@ -46,23 +47,55 @@ export function describeRequest(body: unknown): RequestDescription | undefined {
   if (typeof b.command === 'string') {
     const text = str(b.text)?.trim() ?? '';
     const key = b.command === '/banto' ? `/banto ${text.split(/\s+/)[0] || 'help'}` : b.command;
-    return { kind: 'command', key, name: b.command, userId: str(b.user_id) ?? '', channelId: str(b.channel_id), arguments: text, triggerId: str(b.trigger_id) };
+    return {
+      kind: 'command',
+      key,
+      name: b.command,
+      userId: str(b.user_id) ?? '',
+      channelId: str(b.channel_id),
+      arguments: text,
+      triggerId: str(b.trigger_id),
+    };
   }
   const userId = str(obj(b.user).id) ?? '';
   const channelId = str(obj(b.channel).id) ?? str(obj(b.container).channel_id);
   if (b.type === 'block_actions') {
     const action = obj(Array.isArray(b.actions) ? b.actions[0] : undefined);
     const actionId = str(action.action_id) ?? '';
-    return { kind: 'action', key: actionId, name: actionId, userId, channelId, arguments: describeAction(action), triggerId: str(b.trigger_id) };
+    return {
+      kind: 'action',
+      key: actionId,
+      name: actionId,
+      userId,
+      channelId,
+      arguments: describeAction(action),
+      triggerId: str(b.trigger_id),
+    };
   }
   if (b.type === 'view_submission') {
     const view = obj(b.view);
     const callbackId = str(view.callback_id) ?? '';
-    return { kind: 'view', key: callbackId, name: callbackId, userId, channelId, arguments: describeViewState(view), triggerId: str(b.trigger_id) };
+    return {
+      kind: 'view',
+      key: callbackId,
+      name: callbackId,
+      userId,
+      channelId,
+      arguments: describeViewState(view),
+      triggerId: str(b.trigger_id),
+    };
   }
   if (b.type === 'shortcut' || b.type === 'message_action') {
     const callbackId = str(b.callback_id) ?? '';
-    return { kind: 'shortcut', key: callbackId, name: callbackId, userId, channelId, arguments: undefined, triggerId: str(b.trigger_id) };
+    return {
+      kind: 'shortcut',
+      key: callbackId,
+      name: callbackId,
+      userId,
+      channelId,
+      arguments: undefined,
+      triggerId: str(b.trigger_id),
+    };
   }
   return undefined;
 }

@@ -16,7 +16,15 @@ export function createResendFindView({ mail, locale, clock }: HandlerDeps): Hand
     const customer = await mail.findCustomer(query);
     audit(args, customer ? `customer ${customer.id}` : 'not found');
     if (!customer) return args.ack({ response_action: 'errors', errors: { customer: m.notFound(query) } });
-    await args.ack({ response_action: 'update', view: renderResendPick(customer, await mail.recentOf({ userId: customer.id, email: customer.email }, 10), locale, clock.zone) });
+    await args.ack({
+      response_action: 'update',
+      view: renderResendPick(
+        customer,
+        await mail.recentOf({ userId: customer.id, email: customer.email }, 10),
+        locale,
+        clock.zone,
+      ),
+    });
   };
 }
 

@@ -17,7 +17,6 @@ export interface BillingDailySummaryDeps {
   billingChannel: string;
 }
 
-
 /**
  * Every morning: yesterday's figures with their comparisons and a 30-day chart
  * to the billing channel, and for a payment day the expected-against-paid post
@@ -45,9 +44,14 @@ export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): Job
       const summary = await payments.summarize(parsed.period);
       await publisher.post(billingChannel, renderPeriodSummary(summary, locale));
       const chart = await renderDailyTotalsChart(await payments.dailyTotals(parsed.period, 30));
-      await publisher.upload(billingChannel, { filename: `payments-${parsed.period.label}.png`, title: m.chartTitle(parsed.period.label), data: chart });
+      await publisher.upload(billingChannel, {
+        filename: `payments-${parsed.period.label}.png`,
+        title: m.chartTitle(parsed.period.label),
+        data: chart,
+      });
       const day = summary.paymentDay;
-      if (day && day.expected.count > 0) await publisher.post(billingChannel, renderPaymentDay(parsed.period.label, day, locale));
+      if (day && day.expected.count > 0)
+        await publisher.post(billingChannel, renderPaymentDay(parsed.period.label, day, locale));
       return `posted ${parsed.period.label} at ${clock.now().toFormat('HH:mm')}${day && day.expected.count > 0 ? ' with the payment day' : ''}`;
     },
   };

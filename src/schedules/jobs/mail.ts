@@ -26,7 +26,16 @@ export interface MailJobsDeps {
 }
 
 /** The mail rows of the schedule table: reminders, the digest, and the outbox's own health. */
-export function createMailJobs({ db, clock, alerts, locale, settings, schema, paymentDayRule, wakeSender }: MailJobsDeps): JobDefinition[] {
+export function createMailJobs({
+  db,
+  clock,
+  alerts,
+  locale,
+  settings,
+  schema,
+  paymentDayRule,
+  wakeSender,
+}: MailJobsDeps): JobDefinition[] {
   const m = mailMessages(locale);
   return [
     {
@@ -39,7 +48,15 @@ export function createMailJobs({ db, clock, alerts, locale, settings, schema, pa
       deadMan: { period: Duration.fromObject({ days: 1 }), grace: Duration.fromObject({ hours: 3 }) },
       async run({ slot }) {
         const day = slot.setZone(clock.zone).startOf('day');
-        const { queued, considered } = await queuePaymentReminders({ db, schema, rule: paymentDayRule, offsets: settings.reminderOffsets, day, now: clock.now(), describe: reminderParams(locale) });
+        const { queued, considered } = await queuePaymentReminders({
+          db,
+          schema,
+          rule: paymentDayRule,
+          offsets: settings.reminderOffsets,
+          day,
+          now: clock.now(),
+          describe: reminderParams(locale),
+        });
         if (queued > 0) wakeSender();
         return `${day.toISODate() ?? ''}: ${queued} reminders queued (${considered} subscriptions due)`;
       },
@@ -51,8 +68,17 @@ export function createMailJobs({ db, clock, alerts, locale, settings, schema, pa
       retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },
       catchUp: { policy: 'latest' },
       async run({ slot }) {
-        const since = ((await lastSucceededSlotBefore(db, 'mail-article-digest', slot)) ?? slot.minus({ days: 1 })).setZone(clock.zone);
-        const { articles, queued } = await queueArticleDigest({ db, since, until: slot, upgradeUrl: settings.upgradeUrl, sinceLabel: digestSinceLabel(since, locale), now: clock.now() });
+        const since = (
+          (await lastSucceededSlotBefore(db, 'mail-article-digest', slot)) ?? slot.minus({ days: 1 })
+        ).setZone(clock.zone);
+        const { articles, queued } = await queueArticleDigest({
+          db,
+          since,
+          until: slot,
+          upgradeUrl: settings.upgradeUrl,
+          sinceLabel: digestSinceLabel(since, locale),
+          now: clock.now(),
+        });
         if (queued > 0) wakeSender();
         return `${articles} articles since ${since.setZone(clock.zone).toFormat('yyyy-MM-dd HH:mm')}: ${queued} digests queued`;
       },
@@ -69,9 +95,22 @@ export function createMailJobs({ db, clock, alerts, locale, settings, schema, pa
         const status = await readMailStatus(db, day, day.plus({ days: 1 }));
         const health = judgeMailHealth(status, settings.alerts, now);
         const failuresKey = `mail:failures:${day.toISODate() ?? ''}`;
-        if (health.backlog.firing) await alerts.open('mail:backlog', m.backlogAlert(health.backlog.minutes, status.oldestQueued?.id ?? 0, settings.alerts.backlogMinutes));
+        if (health.backlog.firing)
+          await alerts.open(
+            'mail:backlog',
+            m.backlogAlert(health.backlog.minutes, status.oldestQueued?.id ?? 0, settings.alerts.backlogMinutes),
+          );
         else await alerts.resolve('mail:backlog', m.backlogOver);
-        if (health.failures.firing) await alerts.open(failuresKey, m.failuresAlert(health.failures.percent, health.failures.failed, health.failures.finished, settings.alerts.failurePercent));
+        if (health.failures.firing)
+          await alerts.open(
+            failuresKey,
+            m.failuresAlert(
+              health.failures.percent,
+              health.failures.failed,
+              health.failures.finished,
+              settings.alerts.failurePercent,
+            ),
+          );
         else await alerts.resolve(failuresKey, m.failuresOver);
         return `backlog ${health.backlog.minutes} min, failed ${health.failures.percent}% of ${health.failures.finished}`;
       },

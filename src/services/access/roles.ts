@@ -28,7 +28,13 @@ interface CachedGroup {
  * answers while one refresh runs behind it (so a slow Slack never slows a
  * command), and only a group never fetched makes the caller wait.
  */
-export function createRoleResolver({ roles, listUsergroupMembers, cacheSeconds, logger, now = Date.now }: RoleResolverDeps): RoleResolver {
+export function createRoleResolver({
+  roles,
+  listUsergroupMembers,
+  cacheSeconds,
+  logger,
+  now = Date.now,
+}: RoleResolverDeps): RoleResolver {
   const groups = new Map<string, CachedGroup>();
   const inflight = new Map<string, Promise<CachedGroup>>();
   const ttlMs = cacheSeconds * 1000;

@@ -31,7 +31,17 @@ export const billingGuardAlert = 'billing-channel-guard';
  * open_key unique) is claimed before anything is posted, so an incident is
  * announced once and recovered once, never as a storm.
  */
-export function createAlerts({ db, notifier, clock, logger }: { db: Knex; notifier: Notifier; clock: Clock; logger: Logger }): Alerts {
+export function createAlerts({
+  db,
+  notifier,
+  clock,
+  logger,
+}: {
+  db: Knex;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+}): Alerts {
   return {
     async open(key, message, alsoNotify = []) {
       let id: number;
@@ -53,9 +63,12 @@ export function createAlerts({ db, notifier, clock, logger }: { db: Knex; notifi
       }
     },
     async resolve(key, message) {
-      const open = (await db(table).where({ open_key: key }).first()) as { id: number; channel_id: string | null; thread_ts: string | null } | undefined;
+      const open = (await db(table).where({ open_key: key }).first()) as
+        { id: number; channel_id: string | null; thread_ts: string | null } | undefined;
       if (!open) return false;
-      const changed = await db(table).where({ id: open.id, open_key: key }).update({ open_key: null, resolved_at: toDbTime(clock.now()) });
+      const changed = await db(table)
+        .where({ id: open.id, open_key: key })
+        .update({ open_key: null, resolved_at: toDbTime(clock.now()) });
       if (changed !== 1) return false;
       if (open.channel_id && open.thread_ts) await notifier.postReply(open.channel_id, open.thread_ts, message);
       return true;

@@ -39,7 +39,18 @@ export interface AuditLogDeps {
 
 const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
 
-const columns = ['at', 'user_id', 'kind', 'name', 'arguments', 'channel_id', 'outcome', 'reason', 'result', 'latency_ms'] as const;
+const columns = [
+  'at',
+  'user_id',
+  'kind',
+  'name',
+  'arguments',
+  'channel_id',
+  'outcome',
+  'reason',
+  'result',
+  'latency_ms',
+] as const;
 
 function toRow(entry: AuditEntry) {
   return {
@@ -63,7 +74,13 @@ function toRow(entry: AuditEntry) {
  * A failed write keeps its rows and tries again; flush() and close() drain
  * the queue, so a clean stop loses nothing.
  */
-export function createAuditLog({ db, logger, maxBatch = 250, batchWindowMs = 20, retryDelayMs = 500 }: AuditLogDeps): AuditLog {
+export function createAuditLog({
+  db,
+  logger,
+  maxBatch = 250,
+  batchWindowMs = 20,
+  retryDelayMs = 500,
+}: AuditLogDeps): AuditLog {
   let queue: ReturnType<typeof toRow>[] = [];
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -22,7 +22,14 @@ interface HealthDeps {
 }
 
 /** Is the database answering, and is the link to Slack up? The database probe is bounded by `timeoutMs` so a hung pool cannot hang it. */
-export async function checkHealth({ db, slack, mode, env, version, timeoutMs = 2000 }: HealthDeps): Promise<HealthReport> {
+export async function checkHealth({
+  db,
+  slack,
+  mode,
+  env,
+  version,
+  timeoutMs = 2000,
+}: HealthDeps): Promise<HealthReport> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);

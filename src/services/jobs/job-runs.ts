@@ -91,10 +91,24 @@ export async function claimSlot(db: Knex, input: ClaimInput): Promise<number | u
 }
 
 /** A slot that was not run on purpose (catch-up policy), recorded once whichever replica gets there first. */
-export async function recordSkip(db: Knex, input: { job: string; slot: DateTime; host: string; now: DateTime; reason: string }): Promise<boolean> {
+export async function recordSkip(
+  db: Knex,
+  input: { job: string; slot: DateTime; host: string; now: DateTime; reason: string },
+): Promise<boolean> {
   try {
     const at = toDbTime(input.now);
-    await db(table).insert({ job: input.job, slot: toDbTime(input.slot), trigger: 'catch-up', status: 'skipped', attempt: 0, host: input.host.slice(0, 128), started_at: at, finished_at: at, duration_ms: 0, result: input.reason.slice(0, 255) });
+    await db(table).insert({
+      job: input.job,
+      slot: toDbTime(input.slot),
+      trigger: 'catch-up',
+      status: 'skipped',
+      attempt: 0,
+      host: input.host.slice(0, 128),
+      started_at: at,
+      finished_at: at,
+      duration_ms: 0,
+      result: input.reason.slice(0, 255),
+    });
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;
@@ -103,23 +117,49 @@ export async function recordSkip(db: Knex, input: { job: string; slot: DateTime;
 }
 
 export async function renewLease(db: Knex, id: number, until: DateTime, attempt?: number): Promise<void> {
-  await db(table).where({ id, status: 'running' }).update({ lease_until: toDbTime(until), ...(attempt === undefined ? {} : { attempt }) });
+  await db(table)
+    .where({ id, status: 'running' })
+    .update({ lease_until: toDbTime(until), ...(attempt === undefined ? {} : { attempt }) });
 }
 
-export async function finishRun(db: Knex, id: number, outcome: { status: RunStatus; finishedAt: DateTime; durationMs: number; error?: string | undefined; result?: string | undefined }): Promise<void> {
+export async function finishRun(
+  db: Knex,
+  id: number,
+  outcome: {
+    status: RunStatus;
+    finishedAt: DateTime;
+    durationMs: number;
+    error?: string | undefined;
+    result?: string | undefined;
+  },
+): Promise<void> {
   await db(table)
     .where({ id })
-    .update({ status: outcome.status, finished_at: toDbTime(outcome.finishedAt), duration_ms: Math.round(outcome.durationMs), lease_until: null, error: outcome.error?.slice(0, 4000) ?? null, result: outcome.result?.slice(0, 255) ?? null });
+    .update({
+      status: outcome.status,
+      finished_at: toDbTime(outcome.finishedAt),
+      duration_ms: Math.round(outcome.durationMs),
+      lease_until: null,
+      error: outcome.error?.slice(0, 4000) ?? null,
+      result: outcome.result?.slice(0, 255) ?? null,
+    });
 }
 
 /** Runs whose holder stopped renewing the lease (a crash, a kill): marked, never run again. */
 export async function markExpiredRuns(db: Knex, now: DateTime): Promise<JobRun[]> {
-  const expired = (await db(table).where('status', 'running').andWhere('lease_until', '<', toDbTime(now))) as JobRunRow[];
+  const expired = (await db(table)
+    .where('status', 'running')
+    .andWhere('lease_until', '<', toDbTime(now))) as JobRunRow[];
   const marked: JobRun[] = [];
   for (const row of expired) {
     const changed = await db(table)
       .where({ id: row.id, status: 'running' })
-      .update({ status: 'crashed', finished_at: toDbTime(now), lease_until: null, error: `lease expired: ${row.host} stopped renewing it (crash or kill)` });
+      .update({
+        status: 'crashed',
+        finished_at: toDbTime(now),
+        lease_until: null,
+        error: `lease expired: ${row.host} stopped renewing it (crash or kill)`,
+      });
     if (changed === 1) marked.push(toJobRun({ ...row, status: 'crashed' }));
   }
   return marked;
@@ -133,7 +173,11 @@ export async function lastScheduledSlot(db: Knex, job: string): Promise<DateTime
 
 /** The slot of the job's newest successful run before `before` (a digest's "since the last one"). */
 export async function lastSucceededSlotBefore(db: Knex, job: string, before: DateTime): Promise<DateTime | undefined> {
-  const row = await db(table).where({ job, status: 'succeeded' }).andWhere('slot', '<', toDbTime(before)).max({ slot: 'slot' }).first();
+  const row = await db(table)
+    .where({ job, status: 'succeeded' })
+    .andWhere('slot', '<', toDbTime(before))
+    .max({ slot: 'slot' })
+    .first();
   return row?.slot ? fromDbTime(row.slot as string) : undefined;
 }
 
@@ -146,7 +190,12 @@ export async function lastSuccessAt(db: Knex, job: string): Promise<DateTime | u
 export async function latestRuns(db: Knex, jobs: readonly string[]): Promise<Map<string, JobRun>> {
   const runs = new Map<string, JobRun>();
   for (const job of jobs) {
-    const row = (await db(table).where({ job }).whereNot('status', 'skipped').orderBy('started_at', 'desc').orderBy('id', 'desc').first()) as JobRunRow | undefined;
+    const row = (await db(table)
+      .where({ job })
+      .whereNot('status', 'skipped')
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .first()) as JobRunRow | undefined;
     if (row) runs.set(job, toJobRun(row));
   }
   return runs;

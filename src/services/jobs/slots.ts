@@ -30,7 +30,11 @@ export function slotsBetween(cron: string, zone: string, from: DateTime, to: Dat
   // cron-parser moves a time inside a spring-forward gap only when it starts before the gap,
   // so fixed-hour jobs are enumerated from a little earlier and cut at `from` below.
   const start = onceADay ? from.minus({ hours: 3 }) : from;
-  const expression = CronExpressionParser.parse(cron, { currentDate: start.toJSDate(), endDate: to.toJSDate(), tz: zone });
+  const expression = CronExpressionParser.parse(cron, {
+    currentDate: start.toJSDate(),
+    endDate: to.toJSDate(),
+    tz: zone,
+  });
   const slots: DateTime[] = [];
   while (slots.length < limit && expression.hasNext()) {
     const next = DateTime.fromJSDate(expression.next().toDate(), { zone });

@@ -12,15 +12,34 @@ const table = 'banto_mail_outbox';
  * FOR UPDATE SKIP LOCKED, so replicas take disjoint sets without waiting.
  * SQLite: one UPDATE … RETURNING, which SQLite runs under its single write lock.
  */
-export function claimDue(db: Knex, input: { token: string; limit: number; now: DateTime; lease: Duration }): Promise<OutboxRow[]> {
+export function claimDue(
+  db: Knex,
+  input: { token: string; limit: number; now: DateTime; lease: Duration },
+): Promise<OutboxRow[]> {
   return retryOnLockError(() => claimOnce(db, input));
 }
 
-async function claimOnce(db: Knex, input: { token: string; limit: number; now: DateTime; lease: Duration }): Promise<OutboxRow[]> {
+async function claimOnce(
+  db: Knex,
+  input: { token: string; limit: number; now: DateTime; lease: Duration },
+): Promise<OutboxRow[]> {
   const now = toDbTime(input.now);
-  const claim = { state: 'sending', claim_token: input.token, lease_until: toDbTime(input.now.plus(input.lease)), handed_over_at: null, updated_at: now, attempts: db.raw('attempts + 1') };
+  const claim = {
+    state: 'sending',
+    claim_token: input.token,
+    lease_until: toDbTime(input.now.plus(input.lease)),
+    handed_over_at: null,
+    updated_at: now,
+    attempts: db.raw('attempts + 1'),
+  };
   if (dialectOf(db) === 'sqlite') {
-    const due = db(table).select('id').where('state', 'queued').andWhere('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(input.limit);
+    const due = db(table)
+      .select('id')
+      .where('state', 'queued')
+      .andWhere('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(input.limit);
     return (await db(table).whereIn('id', due).update(claim, '*')) as OutboxRow[];
   }
   return db.transaction(async (trx) => {
@@ -43,7 +62,12 @@ async function claimOnce(db: Knex, input: { token: string; limit: number; now: D
 /** Keeps the claims alive while their messages are being sent. */
 export async function renewClaims(db: Knex, tokens: string[], until: DateTime): Promise<void> {
   if (tokens.length === 0) return;
-  await retryOnLockError(() => db(table).whereIn('claim_token', tokens).andWhere('state', 'sending').update({ lease_until: toDbTime(until) }));
+  await retryOnLockError(() =>
+    db(table)
+      .whereIn('claim_token', tokens)
+      .andWhere('state', 'sending')
+      .update({ lease_until: toDbTime(until) }),
+  );
 }
 
 interface SqliteConnection {
@@ -91,7 +115,8 @@ function startFreshSlice(): void {
   freshUntil = performance.now() + 0.2;
 }
 
-const claimLost = (id: number) => Object.assign(new Error(`the claim on message ${id} was lost`), { code: 'MAIL_CLAIM_LOST' });
+const claimLost = (id: number) =>
+  Object.assign(new Error(`the claim on message ${id} was lost`), { code: 'MAIL_CLAIM_LOST' });
 
 /**
  * The point of no return: from the hand-over on, the server may have the
@@ -129,7 +154,13 @@ export function prepareHandOver(db: Knex, id: number, token: string): HandOverPo
       recorded: async () => landed,
     };
   }
-  type Raw = { query(sql: string, values: unknown[], callback: (error: Error | null, result: { affectedRows?: number }) => void): void };
+  type Raw = {
+    query(
+      sql: string,
+      values: unknown[],
+      callback: (error: Error | null, result: { affectedRows?: number }) => void,
+    ): void;
+  };
   let result: Promise<boolean> | undefined;
   return {
     async prepare() {
@@ -171,32 +202,70 @@ export async function markSent(db: Knex, marks: SentMark[]): Promise<void> {
     const sql = `CASE id ${marks.map((m) => (bindings.push(m.id, value(m)), 'WHEN ? THEN ?')).join(' ')} END`;
     return db.raw(sql, bindings);
   };
-  await retryOnLockError(() => db(table)
-    .whereIn('id', marks.map((m) => m.id))
-    .andWhere('state', 'sending')
-    .andWhere('claim_token', cases((m) => m.token))
-    .update({
-      state: 'sent',
-      sent_at: cases((m) => toDbTime(m.at)),
-      updated_at: cases((m) => toDbTime(m.at)),
-      provider_message_id: cases((m) => m.providerMessageId?.slice(0, 255) ?? null),
-      delivered_to: cases((m) => m.deliveredTo),
-      last_error: cases((m) => m.note ?? null),
-      claim_token: null,
-      lease_until: null,
-    }));
+  await retryOnLockError(() =>
+    db(table)
+      .whereIn(
+        'id',
+        marks.map((m) => m.id),
+      )
+      .andWhere('state', 'sending')
+      .andWhere(
+        'claim_token',
+        cases((m) => m.token),
+      )
+      .update({
+        state: 'sent',
+        sent_at: cases((m) => toDbTime(m.at)),
+        updated_at: cases((m) => toDbTime(m.at)),
+        provider_message_id: cases((m) => m.providerMessageId?.slice(0, 255) ?? null),
+        delivered_to: cases((m) => m.deliveredTo),
+        last_error: cases((m) => m.note ?? null),
+        claim_token: null,
+        lease_until: null,
+      }),
+  );
 }
 
-export async function markFailed(db: Knex, id: number, token: string, input: { at: DateTime | number; error: string }): Promise<void> {
-  await retryOnLockError(() => db(table)
-    .where({ id, claim_token: token, state: 'sending' })
-    .update({ state: 'failed', failed_at: toDbTime(input.at), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null }));
+export async function markFailed(
+  db: Knex,
+  id: number,
+  token: string,
+  input: { at: DateTime | number; error: string },
+): Promise<void> {
+  await retryOnLockError(() =>
+    db(table)
+      .where({ id, claim_token: token, state: 'sending' })
+      .update({
+        state: 'failed',
+        failed_at: toDbTime(input.at),
+        updated_at: toDbTime(input.at),
+        last_error: input.error.slice(0, 4000),
+        handed_over_at: null,
+        claim_token: null,
+        lease_until: null,
+      }),
+  );
 }
 
-export async function requeue(db: Knex, id: number, token: string, input: { at: DateTime | number; retryAt: DateTime | number; error: string }): Promise<void> {
-  await retryOnLockError(() => db(table)
-    .where({ id, claim_token: token, state: 'sending' })
-    .update({ state: 'queued', next_attempt_at: toDbTime(input.retryAt), updated_at: toDbTime(input.at), last_error: input.error.slice(0, 4000), handed_over_at: null, claim_token: null, lease_until: null }));
+export async function requeue(
+  db: Knex,
+  id: number,
+  token: string,
+  input: { at: DateTime | number; retryAt: DateTime | number; error: string },
+): Promise<void> {
+  await retryOnLockError(() =>
+    db(table)
+      .where({ id, claim_token: token, state: 'sending' })
+      .update({
+        state: 'queued',
+        next_attempt_at: toDbTime(input.retryAt),
+        updated_at: toDbTime(input.at),
+        last_error: input.error.slice(0, 4000),
+        handed_over_at: null,
+        claim_token: null,
+        lease_until: null,
+      }),
+  );
 }
 
 /**
@@ -207,19 +276,42 @@ export async function requeue(db: Knex, id: number, token: string, input: { at: 
 export async function reconcileExpired(db: Knex, now: DateTime): Promise<{ requeued: number; assumedSent: number }> {
   const at = toDbTime(now);
   // A plain read first: usually nothing has expired, and then no row or range is locked at all.
-  const expired = (await db(table).where('state', 'sending').andWhere('lease_until', '<', at).select('id', 'handed_over_at')) as { id: number; handed_over_at: string | null }[];
+  const expired = (await db(table)
+    .where('state', 'sending')
+    .andWhere('lease_until', '<', at)
+    .select('id', 'handed_over_at')) as { id: number; handed_over_at: string | null }[];
   if (expired.length === 0) return { requeued: 0, assumedSent: 0 };
-  const still = (ids: number[]) => db(table).whereIn('id', ids).andWhere('state', 'sending').andWhere('lease_until', '<', at);
+  const still = (ids: number[]) =>
+    db(table).whereIn('id', ids).andWhere('state', 'sending').andWhere('lease_until', '<', at);
   const notHanded = expired.filter((r) => r.handed_over_at === null).map((r) => r.id);
   const handed = expired.filter((r) => r.handed_over_at !== null).map((r) => r.id);
-  const requeued = notHanded.length === 0 ? 0 : await retryOnLockError(() => still(notHanded).whereNull('handed_over_at').update({ state: 'queued', next_attempt_at: at, updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped before the message was handed over; queued again' }));
+  const requeued =
+    notHanded.length === 0
+      ? 0
+      : await retryOnLockError(() =>
+          still(notHanded).whereNull('handed_over_at').update({
+            state: 'queued',
+            next_attempt_at: at,
+            updated_at: at,
+            claim_token: null,
+            lease_until: null,
+            last_error: 'the sender stopped before the message was handed over; queued again',
+          }),
+        );
   const assumedSent =
     handed.length === 0
       ? 0
       : await retryOnLockError(() =>
           still(handed)
             .whereNotNull('handed_over_at')
-            .update({ state: 'sent', sent_at: db.raw('handed_over_at'), updated_at: at, claim_token: null, lease_until: null, last_error: 'the sender stopped after handing the message over; taken as sent, not sent again' }),
+            .update({
+              state: 'sent',
+              sent_at: db.raw('handed_over_at'),
+              updated_at: at,
+              claim_token: null,
+              lease_until: null,
+              last_error: 'the sender stopped after handing the message over; taken as sent, not sent again',
+            }),
         );
   return { requeued, assumedSent };
 }

@@ -29,7 +29,15 @@ interface Article {
  * unsubscribed users get nothing. Keyed by (window end, user): running the same
  * window again queues nothing new.
  */
-export async function queueArticleDigest({ db, since, until, upgradeUrl, sinceLabel, now, batchSize = 500 }: DigestInput): Promise<{ articles: number; queued: number }> {
+export async function queueArticleDigest({
+  db,
+  since,
+  until,
+  upgradeUrl,
+  sinceLabel,
+  now,
+  batchSize = 500,
+}: DigestInput): Promise<{ articles: number; queued: number }> {
   const articles = (await db('articles')
     .where('published_at', '>', toDbTime(since))
     .andWhere('published_at', '<=', toDbTime(until))
@@ -42,8 +50,13 @@ export async function queueArticleDigest({ db, since, until, upgradeUrl, sinceLa
   const paidTitles = articles.filter((a) => a.paid_only).map(({ title, url }) => ({ title, url }));
   const key = toDbTime(until).replace(' ', 'T');
   let queued = 0;
-  for (let after = 0; ; ) {
-    const users = (await db('users').whereNull('unsubscribed_at').andWhere('id', '>', after).orderBy('id').limit(batchSize).select('id', 'email', 'name', 'plan')) as { id: number; email: string; name: string; plan: string }[];
+  for (let after = 0; ;) {
+    const users = (await db('users')
+      .whereNull('unsubscribed_at')
+      .andWhere('id', '>', after)
+      .orderBy('id')
+      .limit(batchSize)
+      .select('id', 'email', 'name', 'plan')) as { id: number; email: string; name: string; plan: string }[];
     if (users.length === 0) break;
     after = Number(users[users.length - 1]?.id);
     const rows = users
@@ -57,7 +70,14 @@ export async function queueArticleDigest({ db, since, until, upgradeUrl, sinceLa
             to: user.email,
             userId: String(user.id),
             dedupeKey: `digest:${key}:${user.id}`,
-            params: { name: user.name, count: articles.length, since: sinceLabel, articles: readable, paid_titles: paid ? [] : paidTitles, upgrade_url: upgradeUrl },
+            params: {
+              name: user.name,
+              count: articles.length,
+              since: sinceLabel,
+              articles: readable,
+              paid_titles: paid ? [] : paidTitles,
+              upgrade_url: upgradeUrl,
+            },
           },
           now,
         );

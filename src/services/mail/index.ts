@@ -9,7 +9,15 @@ import { createMailSender, type MailSender } from './sender.js';
 import { renderMail, sampleParams } from './render.js';
 import { approveBulkResend, findCustomer, requestBulkResend, resendMail } from './resend.js';
 import { readMailStatus } from './status.js';
-import { approveAllDrafts, decideTemplate, findTemplateVersion, importTemplates, listTemplates, readTemplateFiles, recordTestSend } from './templates.js';
+import {
+  approveAllDrafts,
+  decideTemplate,
+  findTemplateVersion,
+  importTemplates,
+  listTemplates,
+  readTemplateFiles,
+  recordTestSend,
+} from './templates.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './transport.js';
 
 export interface MailServiceDeps {
@@ -28,7 +36,11 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
     db,
     clock,
     logger,
-    transport: transport ?? (config.smtpUrl ? createSmtpTransport({ url: config.smtpUrl, connections: mail.connections, ratePerSecond: mail.ratePerSecond }) : createFileTransport(mail.outputDir)),
+    transport:
+      transport ??
+      (config.smtpUrl
+        ? createSmtpTransport({ url: config.smtpUrl, connections: mail.connections, ratePerSecond: mail.ratePerSecond })
+        : createFileTransport(mail.outputDir)),
     settings: {
       env: config.env,
       testRecipient: mail.testRecipient,
@@ -36,7 +48,11 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
       batchSize: mail.batchSize,
       lease: Duration.fromObject({ seconds: mail.leaseSeconds }),
       poll: Duration.fromObject({ seconds: mail.pollSeconds }),
-      retry: { maxAttempts: mail.retry.maxAttempts, first: Duration.fromObject({ seconds: mail.retry.firstSeconds }), max: Duration.fromObject({ seconds: mail.retry.maxSeconds }) },
+      retry: {
+        maxAttempts: mail.retry.maxAttempts,
+        first: Duration.fromObject({ seconds: mail.retry.firstSeconds }),
+        max: Duration.fromObject({ seconds: mail.retry.maxSeconds }),
+      },
     },
   });
   return {
@@ -52,12 +68,25 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
     importTemplates: () => importTemplates(db, readTemplateFiles(mail.templatesDir), clock.now()),
     approveAllDrafts: (by: string) => approveAllDrafts(db, by, clock.now()),
     templates: () => listTemplates(db),
-    decide: (id: number, decision: 'approve' | 'reject', userId: string) => decideTemplate(db, { id, decision, userId, at: clock.now() }),
+    decide: (id: number, decision: 'approve' | 'reject', userId: string) =>
+      decideTemplate(db, { id, decision, userId, at: clock.now() }),
     /** A draft (or any version) rendered with its sample values, to the staff member reviewing it. */
     async sendTest(id: number, userId: string, to: string) {
       const version = await findTemplateVersion(db, id);
       if (!version) throw new BantoError('TEMPLATE_NOT_FOUND', `no template version ${id}`);
-      const queued = await enqueueMail(db, { template: version.name, version, purpose: 'test', to, params: sampleParams(version.params), dedupeKey: `test:${id}:${userId}:${clock.nowMs()}`, requestedBy: userId }, clock.now());
+      const queued = await enqueueMail(
+        db,
+        {
+          template: version.name,
+          version,
+          purpose: 'test',
+          to,
+          params: sampleParams(version.params),
+          dedupeKey: `test:${id}:${userId}:${clock.nowMs()}`,
+          requestedBy: userId,
+        },
+        clock.now(),
+      );
       await recordTestSend(db, { id, userId, at: clock.now() });
       sender.wake();
       return queued.id;
@@ -75,7 +104,8 @@ export function createMailService({ db, clock, logger, config, transport }: Mail
       sender.wake();
       return created;
     },
-    requestBulkResend: (input: { requestedBy: string; from: DateTime; to: DateTime; label: string }) => requestBulkResend(db, { ...input, at: clock.now() }),
+    requestBulkResend: (input: { requestedBy: string; from: DateTime; to: DateTime; label: string }) =>
+      requestBulkResend(db, { ...input, at: clock.now() }),
     async approveBulkResend(id: number, approvedBy: string) {
       const result = await approveBulkResend(db, { id, approvedBy, at: clock.now() });
       sender.wake();

@@ -97,20 +97,36 @@ const emailPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 export const isEmailAddress = (value: string): boolean => value.length <= 254 && emailPattern.test(value);
 
 /** The version a request is sent with: the approved one, or the pinned one for a test send. */
-export async function resolveVersion(db: Knex, template: string, pinned?: TemplateVersion, purpose?: MailPurpose): Promise<TemplateVersion> {
+export async function resolveVersion(
+  db: Knex,
+  template: string,
+  pinned?: TemplateVersion,
+  purpose?: MailPurpose,
+): Promise<TemplateVersion> {
   const version = pinned ?? (await findSendableVersion(db, template));
   if (!version) {
     const known = await db('banto_mail_templates').where({ name: template }).first('id');
     throw known
-      ? new BantoError('TEMPLATE_NOT_APPROVED', `template ${template} has no approved version yet; an executive approves it in Slack (/banto templates)`)
+      ? new BantoError(
+          'TEMPLATE_NOT_APPROVED',
+          `template ${template} has no approved version yet; an executive approves it in Slack (/banto templates)`,
+        )
       : new BantoError('TEMPLATE_UNKNOWN', `no template named ${template}`);
   }
-  if (version.state !== 'approved' && purpose !== 'test') throw new BantoError('TEMPLATE_NOT_APPROVED', `${version.name} v${version.version} is ${version.state}, not approved`);
+  if (version.state !== 'approved' && purpose !== 'test')
+    throw new BantoError(
+      'TEMPLATE_NOT_APPROVED',
+      `${version.name} v${version.version} is ${version.state}, not approved`,
+    );
   return version;
 }
 
 /** The outbox row for a request, or a BantoError (MAIL_INVALID) that names every problem. */
-export function buildRow(version: TemplateVersion, request: Omit<MailRequest, 'template' | 'version'>, at: DateTime): Record<string, unknown> {
+export function buildRow(
+  version: TemplateVersion,
+  request: Omit<MailRequest, 'template' | 'version'>,
+  at: DateTime,
+): Record<string, unknown> {
   const problems = checkParams(version.params, request.params);
   if (!isEmailAddress(request.to)) problems.unshift(`to: not an e-mail address: ${request.to}`);
   if (request.dedupeKey.length === 0 || request.dedupeKey.length > 191) problems.push('dedupeKey: 1 to 191 characters');
@@ -142,7 +158,11 @@ export async function prepareMail(db: Knex, request: MailRequest, at: DateTime):
 }
 
 /** Queues one message; a dedupe key seen before returns the existing message instead of a second one. */
-export async function enqueueMail(db: Knex, request: MailRequest, at: DateTime): Promise<{ id: number; created: boolean }> {
+export async function enqueueMail(
+  db: Knex,
+  request: MailRequest,
+  at: DateTime,
+): Promise<{ id: number; created: boolean }> {
   const row = await prepareMail(db, request, at);
   const existing = await db('banto_mail_outbox').where({ dedupe_key: request.dedupeKey }).first('id');
   if (existing) return { id: Number(existing.id), created: false };
@@ -160,7 +180,10 @@ export async function enqueuePrepared(db: Knex, rows: Record<string, unknown>[],
   let added = 0;
   for (let i = 0; i < rows.length; i += chunkSize) {
     const chunk = rows.slice(i, i + chunkSize);
-    const before = await countKeys(db, chunk.map((r) => String(r.dedupe_key)));
+    const before = await countKeys(
+      db,
+      chunk.map((r) => String(r.dedupe_key)),
+    );
     await db('banto_mail_outbox').insert(chunk).onConflict('dedupe_key').ignore();
     added += chunk.length - before;
   }
@@ -178,7 +201,11 @@ export async function findMail(db: Knex, id: number): Promise<OutboxMail | undef
 }
 
 /** A customer's most recent messages, by user id or by address, newest first. */
-export async function recentMailOf(db: Knex, who: { userId?: string | undefined; email?: string | undefined }, limit = 10): Promise<OutboxMail[]> {
+export async function recentMailOf(
+  db: Knex,
+  who: { userId?: string | undefined; email?: string | undefined },
+  limit = 10,
+): Promise<OutboxMail[]> {
   const rows = (await db('banto_mail_outbox')
     .where((q) => {
       if (who.userId) q.orWhere({ user_id: who.userId });
@@ -188,4 +215,3 @@ export async function recentMailOf(db: Knex, who: { userId?: string | undefined;
     .limit(limit)) as OutboxRow[];
   return rows.map(toOutboxMail);
 }
-

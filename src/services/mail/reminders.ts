@@ -2,7 +2,12 @@ import type { Knex } from 'knex';
 import type { DateTime } from 'luxon';
 import type { BillingSchema } from '../../config.js';
 import { toDbDate } from '../../db/time.js';
-import { addBusinessDays, isBusinessDay, nominalDatesChargedOn, type PaymentDayRule } from '../payments/business-days.js';
+import {
+  addBusinessDays,
+  isBusinessDay,
+  nominalDatesChargedOn,
+  type PaymentDayRule,
+} from '../payments/business-days.js';
 import { buildRow, enqueuePrepared, resolveVersion } from './outbox.js';
 
 export interface ReminderInput {
@@ -33,7 +38,15 @@ export interface DueReminder {
  * day) is N business days later. Each is keyed by (subscription, payment day,
  * offset), so running a day twice queues nothing new.
  */
-export async function queuePaymentReminders({ db, schema, rule, offsets, day, now, describe }: ReminderInput): Promise<{ queued: number; considered: number }> {
+export async function queuePaymentReminders({
+  db,
+  schema,
+  rule,
+  offsets,
+  day,
+  now,
+  describe,
+}: ReminderInput): Promise<{ queued: number; considered: number }> {
   if (!isBusinessDay(day)) return { queued: 0, considered: 0 };
   const version = await resolveVersion(db, 'payment-reminder');
   const s = schema.subscriptions;
@@ -48,8 +61,22 @@ export async function queuePaymentReminders({ db, schema, rule, offsets, day, no
       .where(`s.${s.status}`, 'active')
       .andWhere(`s.${s.next_payment_date}`, '>=', toDbDate(nominal.from))
       .andWhere(`s.${s.next_payment_date}`, '<', toDbDate(nominal.to))
-      .select({ id: `s.${s.id}`, plan: `s.${s.plan}`, amount: `s.${s.amount}`, userId: 'u.id', email: 'u.email', name: 'u.name' })
-      .orderBy(`s.${s.id}`)) as { id: number; plan: string; amount: number; userId: number; email: string; name: string }[];
+      .select({
+        id: `s.${s.id}`,
+        plan: `s.${s.plan}`,
+        amount: `s.${s.amount}`,
+        userId: 'u.id',
+        email: 'u.email',
+        name: 'u.name',
+      })
+      .orderBy(`s.${s.id}`)) as {
+      id: number;
+      plan: string;
+      amount: number;
+      userId: number;
+      email: string;
+      name: string;
+    }[];
     considered += due.length;
     const rows = due.map((sub) =>
       buildRow(

@@ -32,10 +32,12 @@ export function checkParams(declared: readonly TemplateParam[], params: Params):
     const want = kindOf(param.sample);
     const got = kindOf(params[param.name]);
     // A number may stand where text is expected: ids and amounts arrive both ways.
-    if (want !== got && !(want === 'string' && got === 'number')) problems.push(`params.${param.name}: expected a ${want}, got a ${got}`);
+    if (want !== got && !(want === 'string' && got === 'number'))
+      problems.push(`params.${param.name}: expected a ${want}, got a ${got}`);
   }
   for (const name of Object.keys(params)) {
-    if (!names.has(name)) problems.push(`params.${name}: unknown parameter (this template takes ${[...names].join(', ') || 'none'})`);
+    if (!names.has(name))
+      problems.push(`params.${name}: unknown parameter (this template takes ${[...names].join(', ') || 'none'})`);
   }
   return problems;
 }
@@ -58,7 +60,9 @@ export function referencedNames(body: string): string[] {
 /** Subject and text are plain text; only the HTML part escapes parameter values. */
 export function renderMail(body: TemplateBody, params: Params): TemplateBody {
   return {
-    subject: Mustache.render(body.subject, params, undefined, noEscape).replace(/\s*\n\s*/g, ' ').trim(),
+    subject: Mustache.render(body.subject, params, undefined, noEscape)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
     text: Mustache.render(body.text, params, undefined, noEscape),
     html: Mustache.render(body.html, params),
   };

@@ -4,7 +4,16 @@ import type { DateTime, Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { BantoEnv } from '../../config.js';
-import { claimDue, markFailed, markSent, prepareHandOver, reconcileExpired, renewClaims, requeue, type SentMark } from './claims.js';
+import {
+  claimDue,
+  markFailed,
+  markSent,
+  prepareHandOver,
+  reconcileExpired,
+  renewClaims,
+  requeue,
+  type SentMark,
+} from './claims.js';
 import type { OutboxRow } from './outbox.js';
 import { renderMail, type Params } from './render.js';
 import { findVersionByNumber, type TemplateVersion } from './templates.js';
@@ -40,10 +49,14 @@ export interface MailSender {
 }
 
 type Outcome = 'sent' | 'failed' | 'retrying';
-const sleep = (ms: number, signal: { wake?: () => void }) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.wake = () => { clearTimeout(timer); resolve(); };
-});
+const sleep = (ms: number, signal: { wake?: () => void }) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
 
 /** A 4xx answer or a lost connection may pass; a 5xx answer will not. */
 function isPermanent(error: unknown): boolean {
@@ -51,7 +64,8 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500;
 }
 const hasAnswer = (error: unknown) => typeof (error as { responseCode?: unknown }).responseCode === 'number';
-const describe = (error: unknown) => `${(error as { code?: string }).code ?? 'ERROR'}: ${error instanceof Error ? error.message : String(error)}`;
+const describe = (error: unknown) =>
+  `${(error as { code?: string }).code ?? 'ERROR'}: ${error instanceof Error ? error.message : String(error)}`;
 
 export function createMailSender({ db, clock, logger, transport, settings }: MailSenderDeps): MailSender {
   const versions = new Map<string, Promise<TemplateVersion | undefined>>();
@@ -70,7 +84,11 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     sentTimer = undefined;
     const batch = sentMarks;
     sentMarks = [];
-    flushing = flushing.then(() => markSent(db, batch)).catch((error: unknown) => logger.error({ err: error, ids: batch.map((m) => m.id) }, 'could not mark mail as sent; reconciliation will'));
+    flushing = flushing
+      .then(() => markSent(db, batch))
+      .catch((error: unknown) =>
+        logger.error({ err: error, ids: batch.map((m) => m.id) }, 'could not mark mail as sent; reconciliation will'),
+      );
     return flushing;
   };
   const recordSent = (mark: SentMark) => {
@@ -83,7 +101,14 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     const key = `${name}@${version}`;
     let found = versions.get(key);
     // Approved versions never change; anything else is looked up again next time.
-    if (!found) versions.set(key, (found = findVersionByNumber(db, name, version).then((v) => { if (v?.state !== 'approved') versions.delete(key); return v; })));
+    if (!found)
+      versions.set(
+        key,
+        (found = findVersionByNumber(db, name, version).then((v) => {
+          if (v?.state !== 'approved') versions.delete(key);
+          return v;
+        })),
+      );
     return found;
   };
 
@@ -91,20 +116,29 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     const id = Number(row.id);
     const version = await versionOf(row.template, Number(row.template_version));
     if (!version || (version.state !== 'approved' && row.purpose !== 'test')) {
-      await markFailed(db, id, token, { at: clock.now(), error: `TEMPLATE_NOT_APPROVED: ${row.template} v${row.template_version} is ${version?.state ?? 'missing'}; never sent` });
+      await markFailed(db, id, token, {
+        at: clock.now(),
+        error: `TEMPLATE_NOT_APPROVED: ${row.template} v${row.template_version} is ${version?.state ?? 'missing'}; never sent`,
+      });
       return 'failed';
     }
     const rendered = renderMail(version, JSON.parse(row.params) as Params);
     const rewritten = settings.env !== 'production';
     const to = rewritten ? settings.testRecipient : row.to_address;
-    const headers: Record<string, string> = { 'X-Banto-Outbox-Id': String(id), 'X-Banto-Template': `${version.name} v${version.version}` };
+    const headers: Record<string, string> = {
+      'X-Banto-Outbox-Id': String(id),
+      'X-Banto-Template': `${version.name} v${version.version}`,
+    };
     if (rewritten) headers['X-Banto-Original-To'] = row.to_address;
     let handedOver = false;
     const point = prepareHandOver(db, id, token);
     const handOver: HandOver = {
       async prepare() {
         // A claim close to running out may be reconciled by another sender meanwhile: better not to start.
-        if ((claims.get(token)?.until.toMillis() ?? 0) - clock.nowMs() < settings.lease.toMillis() / 3) throw Object.assign(new Error(`the claim on message ${id} is about to run out`), { code: 'MAIL_CLAIM_EXPIRING' });
+        if ((claims.get(token)?.until.toMillis() ?? 0) - clock.nowMs() < settings.lease.toMillis() / 3)
+          throw Object.assign(new Error(`the claim on message ${id} is about to run out`), {
+            code: 'MAIL_CLAIM_EXPIRING',
+          });
         await point.prepare();
       },
       commit() {
@@ -114,7 +148,18 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
       abandon: () => point.abandon(),
     };
     try {
-      const receipt = await transport.deliver({ from: settings.from, to, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId: `<banto.${id}@${domain}>`, headers }, handOver);
+      const receipt = await transport.deliver(
+        {
+          from: settings.from,
+          to,
+          subject: rendered.subject,
+          text: rendered.text,
+          html: rendered.html,
+          messageId: `<banto.${id}@${domain}>`,
+          headers,
+        },
+        handOver,
+      );
       if (!(await point.recorded())) logger.error({ id }, 'a message was sent after its claim was lost');
       recordSent({ id, token, at: clock.nowMs(), providerMessageId: receipt.providerMessageId, deliveredTo: to });
       return 'sent';
@@ -122,13 +167,23 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
       const at = clock.now();
       if (handedOver && !hasAnswer(error)) {
         // The connection broke after the final dot: the server may well have it. Not sent again.
-        recordSent({ id, token, at: at.toMillis(), providerMessageId: null, deliveredTo: to, note: `unconfirmed: ${describe(error)} after the message was handed over` });
+        recordSent({
+          id,
+          token,
+          at: at.toMillis(),
+          providerMessageId: null,
+          deliveredTo: to,
+          note: `unconfirmed: ${describe(error)} after the message was handed over`,
+        });
         return 'sent';
       }
       await point.recorded().catch(() => false);
       const attempts = Number(row.attempts);
       if (isPermanent(error) || attempts >= settings.retry.maxAttempts) {
-        await markFailed(db, id, token, { at, error: `${describe(error)}${isPermanent(error) ? '' : ` (gave up after ${attempts} attempts)`}` });
+        await markFailed(db, id, token, {
+          at,
+          error: `${describe(error)}${isPermanent(error) ? '' : ` (gave up after ${attempts} attempts)`}`,
+        });
         return 'failed';
       }
       const wait = Math.min(settings.retry.first.toMillis() * 2 ** (attempts - 1), settings.retry.max.toMillis());
@@ -144,7 +199,11 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     const heartbeat = setInterval(() => {
       const until = clock.now().plus(settings.lease);
       const renewing = [...claims.entries()];
-      renewClaims(db, renewing.map(([token]) => token), until)
+      renewClaims(
+        db,
+        renewing.map(([token]) => token),
+        until,
+      )
         .then(() => renewing.forEach(([, claim]) => (claim.until = until)))
         .catch((error: unknown) => logger.warn({ err: error }, 'could not renew mail claims'));
     }, settings.lease.toMillis() / 6);
@@ -155,12 +214,19 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
           await reconcile();
           const token = randomUUID().replaceAll('-', '');
           const now = clock.now();
-          const rows = await claimDue(db, { token, limit: settings.batchSize - inFlight.size, now, lease: settings.lease });
+          const rows = await claimDue(db, {
+            token,
+            limit: settings.batchSize - inFlight.size,
+            now,
+            lease: settings.lease,
+          });
           claimed = rows.length;
           if (claimed > 0) claims.set(token, { left: claimed, until: now.plus(settings.lease) });
           for (const row of rows) {
             const sending: Promise<void> = deliverOne(row, token)
-              .then((outcome) => { counts[outcome] += 1; })
+              .then((outcome) => {
+                counts[outcome] += 1;
+              })
               .catch((error: unknown) => logger.error({ err: error, id: row.id }, 'mail delivery bookkeeping failed'))
               .finally(() => {
                 inFlight.delete(sending);
@@ -170,7 +236,8 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
             inFlight.add(sending);
           }
         }
-        if (inFlight.size > 0 && (claimed === 0 || inFlight.size > settings.batchSize / 2)) await Promise.race(inFlight);
+        if (inFlight.size > 0 && (claimed === 0 || inFlight.size > settings.batchSize / 2))
+          await Promise.race(inFlight);
         else if (claimed === 0 && inFlight.size === 0) {
           if (untilEmpty) break;
           await sleep(settings.poll.toMillis(), idle);
@@ -186,7 +253,8 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
 
   async function reconcile() {
     const result = await reconcileExpired(db, clock.now());
-    if (result.requeued + result.assumedSent > 0) logger.warn(result, 'reconciled mail left in sending by a stopped sender');
+    if (result.requeued + result.assumedSent > 0)
+      logger.warn(result, 'reconciled mail left in sending by a stopped sender');
   }
 
   return {
@@ -212,4 +280,3 @@ export function createMailSender({ db, clock, logger, transport, settings }: Mai
     },
   };
 }
-

@@ -8,7 +8,8 @@ export interface MailStatus {
   to: DateTime;
   /** Messages created in [from, to), by state. */
   counts: Record<MailState, number>;
-  oldestQueued: { id: number; template: string; createdAt: DateTime; attempts: number; lastError: string | null } | undefined;
+  oldestQueued:
+    { id: number; template: string; createdAt: DateTime; attempts: number; lastError: string | null } | undefined;
 }
 
 const states: MailState[] = ['queued', 'sending', 'sent', 'failed', 'cancelled'];
@@ -23,14 +24,25 @@ export async function readMailStatus(db: Knex, from: DateTime, to: DateTime): Pr
     .count({ n: '*' })) as { state: MailState; n: number | string }[];
   const counts = Object.fromEntries(states.map((s) => [s, 0])) as Record<MailState, number>;
   for (const row of rows) counts[row.state] = Number(row.n);
-  const oldest = (await db('banto_mail_outbox').where('state', 'queued').orderBy('created_at').orderBy('id').first('id', 'template', 'created_at', 'attempts', 'last_error')) as
-    | { id: number; template: string; created_at: string; attempts: number; last_error: string | null }
-    | undefined;
+  const oldest = (await db('banto_mail_outbox')
+    .where('state', 'queued')
+    .orderBy('created_at')
+    .orderBy('id')
+    .first('id', 'template', 'created_at', 'attempts', 'last_error')) as
+    { id: number; template: string; created_at: string; attempts: number; last_error: string | null } | undefined;
   return {
     from,
     to,
     counts,
-    oldestQueued: oldest ? { id: Number(oldest.id), template: oldest.template, createdAt: fromDbTime(oldest.created_at), attempts: Number(oldest.attempts), lastError: oldest.last_error } : undefined,
+    oldestQueued: oldest
+      ? {
+          id: Number(oldest.id),
+          template: oldest.template,
+          createdAt: fromDbTime(oldest.created_at),
+          attempts: Number(oldest.attempts),
+          lastError: oldest.last_error,
+        }
+      : undefined,
   };
 }
 
@@ -47,6 +59,11 @@ export function judgeMailHealth(status: MailStatus, rules: HealthRules, now: Dat
   const failedPercent = finished === 0 ? 0 : (status.counts.failed / finished) * 100;
   return {
     backlog: { firing: waitedMinutes > rules.backlogMinutes, minutes: Math.floor(waitedMinutes) },
-    failures: { firing: finished >= rules.minAttempts && failedPercent > rules.failurePercent, percent: Math.round(failedPercent * 10) / 10, failed: status.counts.failed, finished },
+    failures: {
+      firing: finished >= rules.minAttempts && failedPercent > rules.failurePercent,
+      percent: Math.round(failedPercent * 10) / 10,
+      failed: status.counts.failed,
+      finished,
+    },
   };
 }

@@ -131,7 +131,8 @@ export function createSmtpTransport({ url, connections, ratePerSecond }: SmtpOpt
     async deliver(mail, handOver) {
       const info = await transporter.sendMail({ ...mail, [handOverKey]: handOver } as SendMailOptions);
       const response = String(info.response ?? '');
-      const providerMessageId = /queued as ([\w.-]+)/i.exec(response)?.[1] ?? (info.messageId as string | undefined) ?? null;
+      const providerMessageId =
+        /queued as ([\w.-]+)/i.exec(response)?.[1] ?? (info.messageId as string | undefined) ?? null;
       return { response, providerMessageId };
     },
     async close() {

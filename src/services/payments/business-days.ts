@@ -21,7 +21,10 @@ export function shiftToBusinessDay(nominal: DateTime, rule: PaymentDayRule): Dat
  * holidays just before it; with `previous`, the day itself and those just after.
  * Undefined when `day` is not a business day (nothing is charged then).
  */
-export function nominalDatesChargedOn(day: DateTime, rule: PaymentDayRule): { from: DateTime; to: DateTime } | undefined {
+export function nominalDatesChargedOn(
+  day: DateTime,
+  rule: PaymentDayRule,
+): { from: DateTime; to: DateTime } | undefined {
   const d = day.startOf('day');
   if (!isBusinessDay(d)) return undefined;
   if (rule === 'next') {
@@ -37,7 +40,7 @@ export function nominalDatesChargedOn(day: DateTime, rule: PaymentDayRule): { fr
 /** The business day `count` business days after `day` (0: `day` itself, which must then be a business day to be returned as is). */
 export function addBusinessDays(day: DateTime, count: number): DateTime {
   let d = day.startOf('day');
-  for (let left = count; left > 0; ) {
+  for (let left = count; left > 0;) {
     d = d.plus({ days: 1 });
     if (isBusinessDay(d)) left -= 1;
   }

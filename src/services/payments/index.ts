@@ -17,7 +17,17 @@ export interface PaymentsService {
   readonly summarizer: PeriodSummarizer;
 }
 
-export function createPaymentsService({ db, clock, schema, paymentDayRule }: { db: Knex; clock: Clock; schema: BillingSchema; paymentDayRule: PaymentDayRule }): PaymentsService {
+export function createPaymentsService({
+  db,
+  clock,
+  schema,
+  paymentDayRule,
+}: {
+  db: Knex;
+  clock: Clock;
+  schema: BillingSchema;
+  paymentDayRule: PaymentDayRule;
+}): PaymentsService {
   const summarizer = createPeriodSummarizer(db, schema, paymentDayRule);
   return {
     summarizer,
@@ -27,7 +37,12 @@ export function createPaymentsService({ db, clock, schema, paymentDayRule }: { d
       Promise.all(
         Array.from({ length: days }, async (_, i) => {
           const start = lastDay.start.minus({ days: days - 1 - i });
-          const succeeded = await summarizer.succeededIn({ kind: 'day', start, end: start.plus({ days: 1 }), label: start.toISODate() ?? '' });
+          const succeeded = await summarizer.succeededIn({
+            kind: 'day',
+            start,
+            end: start.plus({ days: 1 }),
+            label: start.toISODate() ?? '',
+          });
           return { day: start.toFormat('MM-dd'), total: succeeded.total };
         }),
       ),

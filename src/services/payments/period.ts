@@ -59,7 +59,12 @@ export function previousPeriod(period: Period): Period {
   }
   const days = Math.round(period.end.diff(period.start, 'days').days);
   const start = period.start.minus({ days });
-  return { kind: 'range', start, end: period.start, label: `${start.toISODate()}..${period.start.minus({ days: 1 }).toISODate()}` };
+  return {
+    kind: 'range',
+    start,
+    end: period.start,
+    label: `${start.toISODate()}..${period.start.minus({ days: 1 }).toISODate()}`,
+  };
 }
 
 export function sameWeekdayLastWeek(period: Period): Period {

@@ -35,7 +35,10 @@ export interface PeriodSummary {
 }
 
 const none = (): Amounts => ({ count: 0, total: 0 });
-const amounts = (row: { n?: unknown; total?: unknown } | undefined): Amounts => ({ count: Number(row?.n ?? 0), total: Number(row?.total ?? 0) });
+const amounts = (row: { n?: unknown; total?: unknown } | undefined): Amounts => ({
+  count: Number(row?.n ?? 0),
+  total: Number(row?.total ?? 0),
+});
 
 /**
  * Billing figures of any period, computed in SQL on half-open UTC ranges of
@@ -57,7 +60,11 @@ export function createPeriodSummarizer(db: Knex, schema: BillingSchema, rule: Pa
       .andWhere(p.paid_at, '<', to)
       .groupBy(p.status)) as { status: string; n: number; total: number }[];
     const by = new Map(rows.map((r) => [r.status, amounts(r)]));
-    return { succeeded: by.get('succeeded') ?? none(), failed: by.get('failed') ?? none(), refunded: by.get('refunded') ?? none() };
+    return {
+      succeeded: by.get('succeeded') ?? none(),
+      failed: by.get('failed') ?? none(),
+      refunded: by.get('refunded') ?? none(),
+    };
   };
 
   const succeededIn = async (period: Period) => (await totalsByStatus(period)).succeeded;
@@ -117,17 +124,41 @@ export function createPeriodSummarizer(db: Knex, schema: BillingSchema, rule: Pa
     const window = nominalDatesChargedOn(day, rule);
     if (!window) return undefined;
     const [dueFrom, dueTo] = [toDbDate(window.from), toDbDate(window.to)];
-    const dueInWindow = (alias: string) => (q: Knex.QueryBuilder) => q.where(`${alias}.${p.due_date}`, '>=', dueFrom).andWhere(`${alias}.${p.due_date}`, '<', dueTo);
-    const hasPaymentDue = db({ d: p.table }).select(db.raw('1')).whereRaw('?? = ??', [`d.${p.subscription_id}`, `s.${s.id}`]).modify(dueInWindow('d'));
+    const dueInWindow = (alias: string) => (q: Knex.QueryBuilder) =>
+      q.where(`${alias}.${p.due_date}`, '>=', dueFrom).andWhere(`${alias}.${p.due_date}`, '<', dueTo);
+    const hasPaymentDue = db({ d: p.table })
+      .select(db.raw('1'))
+      .whereRaw('?? = ??', [`d.${p.subscription_id}`, `s.${s.id}`])
+      .modify(dueInWindow('d'));
     const expected = amounts(
       await db({ s: s.table })
         .count({ n: '*' })
         .sum({ total: `s.${s.amount}` })
-        .where((q) => q.whereExists(hasPaymentDue).orWhere((w) => w.where(`s.${s.status}`, 'active').andWhere(`s.${s.next_payment_date}`, '>=', dueFrom).andWhere(`s.${s.next_payment_date}`, '<', dueTo)))
+        .where((q) =>
+          q
+            .whereExists(hasPaymentDue)
+            .orWhere((w) =>
+              w
+                .where(`s.${s.status}`, 'active')
+                .andWhere(`s.${s.next_payment_date}`, '>=', dueFrom)
+                .andWhere(`s.${s.next_payment_date}`, '<', dueTo),
+            ),
+        )
         .first(),
     );
-    const paid = amounts(await db({ p: p.table }).count({ n: '*' }).sum({ total: `p.${p.amount}` }).where(`p.${p.status}`, 'succeeded').modify(dueInWindow('p')).first());
-    const succeededLater = db({ ok: p.table }).select(db.raw('1')).whereRaw('?? = ??', [`ok.${p.subscription_id}`, `p.${p.subscription_id}`]).andWhere(`ok.${p.status}`, 'succeeded').modify(dueInWindow('ok'));
+    const paid = amounts(
+      await db({ p: p.table })
+        .count({ n: '*' })
+        .sum({ total: `p.${p.amount}` })
+        .where(`p.${p.status}`, 'succeeded')
+        .modify(dueInWindow('p'))
+        .first(),
+    );
+    const succeededLater = db({ ok: p.table })
+      .select(db.raw('1'))
+      .whereRaw('?? = ??', [`ok.${p.subscription_id}`, `p.${p.subscription_id}`])
+      .andWhere(`ok.${p.status}`, 'succeeded')
+      .modify(dueInWindow('ok'));
     const failed = (await db({ p: p.table })
       .distinct({ user: `p.${p.user_id}` })
       .where(`p.${p.status}`, 'failed')
@@ -140,7 +171,12 @@ export function createPeriodSummarizer(db: Knex, schema: BillingSchema, rule: Pa
   /** The newest succeeded payment in the period, if any. */
   const lastSucceededAt = async (period: Period): Promise<DateTime | undefined> => {
     const [from, to] = range(period);
-    const row = (await db(p.table).max({ at: p.paid_at }).where(p.status, 'succeeded').andWhere(p.paid_at, '>=', from).andWhere(p.paid_at, '<', to).first()) as { at: string | null } | undefined;
+    const row = (await db(p.table)
+      .max({ at: p.paid_at })
+      .where(p.status, 'succeeded')
+      .andWhere(p.paid_at, '>=', from)
+      .andWhere(p.paid_at, '<', to)
+      .first()) as { at: string | null } | undefined;
     return row?.at ? fromDbTime(row.at) : undefined;
   };
 
