@@ -10,6 +10,7 @@ import { createSystemClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createLogNotifier } from '../src/notifier/log.js';
+import { createJobAlerts } from '../src/schedules/job-alerts.js';
 import { createJobRunner } from '../src/schedules/runner.js';
 import { createAlerts } from '../src/services/alerts/alerts.js';
 import { claimSlot, finishRun } from '../src/services/jobs/job-runs.js';
@@ -45,8 +46,11 @@ async function measure(db: Knex) {
       db,
       clock,
       logger,
-      alerts: createAlerts({ db, notifier: createLogNotifier(logger), clock, logger }),
-      locale: 'en',
+      hooks: createJobAlerts({
+        alerts: createAlerts({ db, notifier: createLogNotifier(logger), clock, logger }),
+        locale: 'en',
+        logger,
+      }),
       host: 'bench',
     },
     [

@@ -8,6 +8,7 @@ import { createLogNotifier } from './notifier/log.js';
 import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
 import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
 import type { JobDefinition } from './schedules/job.js';
+import { createJobAlerts } from './schedules/job-alerts.js';
 import { createJobRunner } from './schedules/runner.js';
 import { createChannelGuard } from './services/access/channel-guard.js';
 import { createRoleResolver } from './services/access/roles.js';
@@ -107,6 +108,10 @@ export function createServices({
     ],
     config.schedules,
   );
-  const jobs = createJobRunner({ db, clock, logger, alerts, locale: config.locale, host }, table, config.timezone);
+  const jobs = createJobRunner(
+    { db, clock, logger, hooks: createJobAlerts({ alerts, locale: config.locale, logger }), host },
+    table,
+    config.timezone,
+  );
   return { roles, alerts, checkBillingChannel, payments, mail, jobs };
 }

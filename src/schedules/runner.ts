@@ -4,7 +4,6 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { BantoError } from '../errors.js';
-import type { Alerts } from '../services/alerts/alerts.js';
 import {
   claimSlot,
   lastScheduledSlot,
@@ -16,16 +15,16 @@ import {
   type RunTrigger,
 } from '../services/jobs/job-runs.js';
 import { nextSlot, slotsBetween } from '../services/jobs/slots.js';
-import { messagesFor, type Locale } from '../views/messages.js';
 import { defaultLease, executeClaimedRun, type RunOutcome } from './execute.js';
 import type { JobDefinition } from './job.js';
+import type { RunnerHooks } from './job-alerts.js';
 
 export interface JobRunnerDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
-  alerts: Alerts;
-  locale: Locale;
+  /** Where outcomes go (alerts, in the app). */
+  hooks: RunnerHooks;
   /** This replica's name on each run row. */
   host: string;
   lease?: Duration;
@@ -60,8 +59,85 @@ export interface JobRunner {
   status(): Promise<JobStatus[]>;
 }
 
-const alertKey = (job: string) => `job:${job}`;
 const maxSkipsRecorded = 100;
+
+/** What the runner's parts share. */
+interface RunnerContext extends Omit<JobRunnerDeps, 'lease' | 'sweepCron'> {
+  lease: Duration;
+  zoneOf(job: JobDefinition): string;
+  /** Until when each job's slots have been looked at (moved forward only). */
+  lastLook: Map<string, DateTime>;
+  /** Keeps a run in the set stop() waits for. */
+  track<T>(promise: Promise<T>): Promise<T>;
+}
+
+/** Claims the slot and runs it if this replica won the claim; undefined when another one did. */
+async function runSlot(
+  ctx: RunnerContext,
+  job: JobDefinition,
+  slot: DateTime,
+  trigger: RunTrigger,
+  startedBy?: string,
+): Promise<RunOutcome | undefined> {
+  const { db, clock, logger, lease, host } = ctx;
+  const runId = await claimSlot(db, { job: job.name, slot, trigger, host, now: clock.now(), lease, startedBy });
+  if (runId === undefined) return undefined;
+  const outcome = await executeClaimedRun({ db, clock, logger, lease }, job, runId, { slot, trigger, startedBy });
+  await ctx.hooks.finished(job.name, outcome, slot);
+  return outcome;
+}
+
+async function tickJob(ctx: RunnerContext, job: JobDefinition): Promise<void> {
+  const now = ctx.clock.now();
+  const from = ctx.lastLook.get(job.name) ?? now;
+  // Moved forward only: a clock that goes back finds nothing new to run.
+  if (now > from) ctx.lastLook.set(job.name, now);
+  for (const slot of slotsBetween(job.cron, ctx.zoneOf(job), from, now))
+    await ctx.track(runSlot(ctx, job, slot, 'schedule'));
+}
+
+/** The slots missed while Banto was down: run or skipped (and recorded) as the job's catch-up policy says. */
+async function catchUpJob(ctx: RunnerContext, job: JobDefinition): Promise<void> {
+  const { db, host } = ctx;
+  const now = ctx.clock.now();
+  const last = await lastScheduledSlot(db, job.name);
+  ctx.lastLook.set(job.name, now);
+  if (!last) return;
+  const missed = slotsBetween(job.cron, ctx.zoneOf(job), last, now);
+  const { catchUp } = job;
+  const toRun =
+    catchUp.policy === 'latest'
+      ? missed.slice(-1)
+      : catchUp.policy === 'all'
+        ? missed.filter((s) => s >= now.minus(catchUp.window))
+        : [];
+  const toSkip = missed.filter((s) => !toRun.includes(s));
+  const reason = `missed while Banto was down; catch-up policy ${catchUp.policy}`;
+  for (const slot of toSkip.slice(-maxSkipsRecorded)) await recordSkip(db, { job: job.name, slot, host, now, reason });
+  if (toSkip.length > maxSkipsRecorded)
+    ctx.logger.warn({ job: job.name, skipped: toSkip.length }, 'many slots missed; only the latest skips are recorded');
+  for (const slot of toRun) await ctx.track(runSlot(ctx, job, slot, 'catch-up'));
+}
+
+async function checkDeadMen(ctx: RunnerContext, jobs: readonly JobDefinition[], startedAt: DateTime): Promise<void> {
+  const now = ctx.clock.now();
+  for (const job of jobs) {
+    if (!job.deadMan) continue;
+    const since = (await lastSuccessAt(ctx.db, job.name)) ?? startedAt;
+    if (since.plus(job.deadMan.period).plus(job.deadMan.grace) < now)
+      await ctx.hooks.silent(job.name, since, ctx.zoneOf(job));
+  }
+}
+
+/** A manual run's slot is the instant it was asked for; two asks in one millisecond take the next one. */
+async function runManually(ctx: RunnerContext, job: JobDefinition, startedBy: string): Promise<RunOutcome> {
+  const asked = ctx.clock.now();
+  for (let nudge = 0; nudge < 10; nudge++) {
+    const outcome = await ctx.track(runSlot(ctx, job, asked.plus({ milliseconds: nudge }), 'manual', startedBy));
+    if (outcome) return outcome;
+  }
+  throw new BantoError('JOB_ALREADY_CLAIMED', `${job.name} was started ten times within the same few milliseconds`);
+}
 
 /**
  * Runs the schedule table. A slot is the instant cron-parser names (one per
@@ -72,122 +148,47 @@ const maxSkipsRecorded = 100;
  * what a timer cannot see (a slot moved by a DST gap, a stalled loop).
  */
 export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefinition[], defaultZone: string): JobRunner {
-  const { db, clock, logger, alerts, host } = deps;
-  const lease = deps.lease ?? defaultLease;
-  const m = messagesFor(deps.locale);
   const jobs = table.filter((job) => job.enabled !== false);
-  const zoneOf = (job: JobDefinition) => job.timezone ?? defaultZone;
-  const lastLook = new Map<string, DateTime>();
   const running = new Set<Promise<unknown>>();
+  const ctx: RunnerContext = {
+    ...deps,
+    lease: deps.lease ?? defaultLease,
+    zoneOf: (job) => job.timezone ?? defaultZone,
+    lastLook: new Map(),
+    track(promise) {
+      running.add(promise);
+      return promise.finally(() => running.delete(promise));
+    },
+  };
   const tasks: ScheduledTask[] = [];
-  let startedAt = clock.now();
-
-  const track = <T>(promise: Promise<T>): Promise<T> => {
-    running.add(promise);
-    return promise.finally(() => running.delete(promise));
-  };
-
-  const afterRun = async (job: JobDefinition, outcome: RunOutcome, slot: DateTime) => {
-    if (outcome.status === 'succeeded') {
-      await alerts.resolve(alertKey(job.name), m.jobRecovered(job.name, slot.toISO() ?? ''));
-    } else {
-      await alerts.open(alertKey(job.name), m.jobFailed(job.name, outcome.attempts, outcome.error ?? outcome.status));
-    }
-  };
-
-  const runSlot = async (
-    job: JobDefinition,
-    slot: DateTime,
-    trigger: RunTrigger,
-    startedBy?: string,
-  ): Promise<RunOutcome | undefined> => {
-    const runId = await claimSlot(db, { job: job.name, slot, trigger, host, now: clock.now(), lease, startedBy });
-    if (runId === undefined) return undefined;
-    const outcome = await executeClaimedRun({ db, clock, logger, lease }, job, runId, { slot, trigger, startedBy });
-    await afterRun(job, outcome, slot).catch((error: unknown) =>
-      logger.error({ err: error, job: job.name }, 'could not post the alert'),
-    );
-    return outcome;
-  };
-
-  const tickJob = async (job: JobDefinition) => {
-    const now = clock.now();
-    const from = lastLook.get(job.name) ?? now;
-    // Moved forward only: a clock that goes back finds nothing new to run.
-    if (now > from) lastLook.set(job.name, now);
-    for (const slot of slotsBetween(job.cron, zoneOf(job), from, now)) await track(runSlot(job, slot, 'schedule'));
-  };
-
-  const catchUpJob = async (job: JobDefinition) => {
-    const now = clock.now();
-    const last = await lastScheduledSlot(db, job.name);
-    lastLook.set(job.name, now);
-    if (!last) return;
-    const missed = slotsBetween(job.cron, zoneOf(job), last, now);
-    if (missed.length === 0) return;
-    const { catchUp } = job;
-    const toRun =
-      catchUp.policy === 'latest'
-        ? missed.slice(-1)
-        : catchUp.policy === 'all'
-          ? missed.filter((s) => s >= now.minus(catchUp.window))
-          : [];
-    const toSkip = missed.filter((s) => !toRun.includes(s));
-    for (const slot of toSkip.slice(-maxSkipsRecorded)) {
-      await recordSkip(db, {
-        job: job.name,
-        slot,
-        host,
-        now,
-        reason: `missed while Banto was down; catch-up policy ${catchUp.policy}`,
-      });
-    }
-    if (toSkip.length > maxSkipsRecorded)
-      logger.warn({ job: job.name, skipped: toSkip.length }, 'many slots missed; only the latest skips are recorded');
-    for (const slot of toRun) await track(runSlot(job, slot, 'catch-up'));
-  };
-
-  const checkDeadMen = async () => {
-    const now = clock.now();
-    for (const job of jobs) {
-      if (!job.deadMan) continue;
-      const since = (await lastSuccessAt(db, job.name)) ?? startedAt;
-      if (since.plus(job.deadMan.period).plus(job.deadMan.grace) < now && !(await alerts.isOpen(alertKey(job.name)))) {
-        await alerts.open(
-          alertKey(job.name),
-          m.jobSilent(job.name, since.setZone(zoneOf(job)).toFormat('yyyy-MM-dd HH:mm ZZZZ')),
-        );
-      }
-    }
-  };
+  let startedAt = deps.clock.now();
 
   const runner: JobRunner = {
     jobs,
-    zoneOf,
+    zoneOf: ctx.zoneOf,
     async tick() {
-      await Promise.all(jobs.map((job) => tickJob(job)));
+      await Promise.all(jobs.map((job) => tickJob(ctx, job)));
     },
     async catchUp() {
-      for (const job of jobs) await catchUpJob(job);
+      for (const job of jobs) await catchUpJob(ctx, job);
     },
     async sweep() {
-      for (const run of await markExpiredRuns(db, clock.now())) {
-        await alerts
-          .open(alertKey(run.job), m.jobCrashed(run.job, run.host))
-          .catch((error: unknown) => logger.error({ err: error }, 'could not post the alert'));
-      }
+      for (const run of await markExpiredRuns(deps.db, deps.clock.now())) await deps.hooks.crashed(run.job, run.host);
       await runner.tick();
-      await checkDeadMen();
+      await checkDeadMen(ctx, jobs, startedAt);
     },
     async start() {
-      startedAt = clock.now();
-      await markExpiredRuns(db, clock.now());
+      startedAt = deps.clock.now();
+      await markExpiredRuns(deps.db, deps.clock.now());
       await runner.catchUp();
-      for (const job of jobs) {
+      for (const job of jobs)
         tasks.push(
-          cron.schedule(job.cron, () => tickJob(job), { name: job.name, timezone: zoneOf(job), noOverlap: true }),
+          cron.schedule(job.cron, () => tickJob(ctx, job), {
+            name: job.name,
+            timezone: ctx.zoneOf(job),
+            noOverlap: true,
+          }),
         );
-      }
       tasks.push(
         cron.schedule(deps.sweepCron ?? '*/15 * * * * *', () => runner.sweep(), {
           name: 'banto-sweep',
@@ -203,28 +204,22 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       const job = table.find((j) => j.name === name);
       if (!job)
         throw new BantoError('UNKNOWN_JOB', `no job named "${name}"; known: ${table.map((j) => j.name).join(', ')}`);
-      // A manual run's slot is the instant it was asked for; two asks in one millisecond take the next one.
-      const asked = clock.now();
-      for (let nudge = 0; nudge < 10; nudge++) {
-        const outcome = await track(runSlot(job, asked.plus({ milliseconds: nudge }), 'manual', startedBy));
-        if (outcome) return outcome;
-      }
-      throw new BantoError('JOB_ALREADY_CLAIMED', `${name} was started ten times within the same few milliseconds`);
+      return runManually(ctx, job, startedBy);
     },
     knows: (name) => table.some((job) => job.name === name),
     nextRun(name) {
       const job = jobs.find((j) => j.name === name);
-      return job ? nextSlot(job.cron, zoneOf(job), clock.now()) : undefined;
+      return job ? nextSlot(job.cron, ctx.zoneOf(job), deps.clock.now()) : undefined;
     },
     async status() {
       const last = await latestRuns(
-        db,
+        deps.db,
         table.map((job) => job.name),
       );
       return table.map((job) => ({
         name: job.name,
         cron: job.cron,
-        zone: zoneOf(job),
+        zone: ctx.zoneOf(job),
         enabled: job.enabled !== false,
         lastRun: last.get(job.name),
         nextRun: runner.nextRun(job.name),

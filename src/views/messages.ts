@@ -191,12 +191,12 @@ const en: Messages = {
   jobRecovered: (job: string, slot: string) =>
     `:white_check_mark: *${job}* has recovered (the run for ${slot} succeeded).`,
   jobDescriptions: {
-    'billing-daily-summary': "Posts yesterday's billing figures and a 30-day chart to the billing channel",
-    'billing-anomalies': 'Checks the failed-payment rate, paid vs expected, silent payment days and the provider total',
-    'prune-job-runs': 'Deletes job runs and resolved alerts older than jobs.retention_days',
-    'mail-payment-reminders': 'Queues payment-day reminders a few business days before the payment day and on it',
-    'mail-article-digest': 'Queues the digest of the articles published since the last one',
-    'mail-outbox-health': 'Alerts when queued mail waits too long or too much mail fails',
+    'billing-daily-summary': "posts yesterday's billing figures and a 30-day chart to the billing channel",
+    'billing-anomalies': 'checks the failed-payment rate, paid vs expected, silent payment days and the provider total',
+    'prune-job-runs': 'deletes job runs and resolved alerts older than jobs.retention_days',
+    'mail-payment-reminders': 'queues payment-day reminders a few business days before the payment day and on it',
+    'mail-article-digest': 'queues the digest of the articles published since the last one',
+    'mail-outbox-health': 'alerts when queued mail waits too long or too much mail fails',
   },
 };
 

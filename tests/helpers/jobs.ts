@@ -9,6 +9,7 @@ import { repoRoot, testEnv } from './banto.js';
 import type { ScheduleDeps } from '../../src/schedules/index.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
 import { createPaymentsService } from '../../src/services/payments/index.js';
+import { createJobAlerts } from '../../src/schedules/job-alerts.js';
 import { createJobRunner, type JobRunner } from '../../src/schedules/runner.js';
 import { createAlerts, type Notifier } from '../../src/services/alerts/alerts.js';
 import { migrateLatest } from '../../src/db/migrate.js';
@@ -63,7 +64,11 @@ export function createTestRunner(
   } = {},
 ): JobRunner {
   const alerts = createAlerts({ db, notifier, clock, logger: silent });
-  return createJobRunner({ db, clock, logger: silent, alerts, locale: 'en', host, lease }, jobs, clock.zone);
+  return createJobRunner(
+    { db, clock, logger: silent, hooks: createJobAlerts({ alerts, locale: 'en', logger: silent }), host, lease },
+    jobs,
+    clock.zone,
+  );
 }
 
 /** The table's other dependencies, for tests that build the whole table but never run the billing jobs. */
