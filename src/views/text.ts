@@ -33,24 +33,75 @@ const asObject = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json)
 const asArray = (v: unknown): Json[] => (Array.isArray(v) ? v.map(asObject) : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** Slack's markup for mentions and links, made readable. */
-export function plainMrkdwn(text: string): string {
+/** Who and where the ids in Slack markup are, to show `@sato` and `#billing` instead of ids. */
+export interface SlackNames {
+  users?: ReadonlyMap<string, string>;
+  channels?: ReadonlyMap<string, string>;
+  usergroups?: ReadonlyMap<string, string>;
+}
+
+export interface MrkdwnOptions {
+  names?: SlackNames | undefined;
+  /** Bold, italics and strikethrough as terminal escapes; without, the markers are dropped. */
+  ansi?: boolean | undefined;
+}
+
+const ansiStyles = { '*': ['\x1b[1m', '\x1b[22m'], _: ['\x1b[3m', '\x1b[23m'], '~': ['\x1b[9m', '\x1b[29m'] } as const;
+
+/** `*bold*`, `_italic_`, `~strike~` where Slack reads them: not inside a word, not across lines. */
+function renderEmphasis(text: string, ansi: boolean): string {
+  return text.replace(
+    /(?<![A-Za-z0-9])([*_~])(?=\S)([^\n]*?\S)\1(?![A-Za-z0-9])/g,
+    (_m, marker: keyof typeof ansiStyles, inner: string) => {
+      const [on, off] = ansiStyles[marker];
+      return ansi ? `${on}${inner}${off}` : inner;
+    },
+  );
+}
+
+/** Mentions, channels and links as a person reads them; `&lt;` and friends decoded. */
+function renderReferences(text: string, names: SlackNames): string {
   return text
-    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
-    .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
+    .replace(
+      /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g,
+      (_m, id: string, label?: string) => `@${names.users?.get(id) ?? label ?? id}`,
+    )
+    .replace(
+      /<!subteam\^([A-Z0-9]+)(?:\|@?([^>]*))?>/g,
+      (_m, id: string, label?: string) => `@${names.usergroups?.get(id) ?? label ?? id}`,
+    )
     .replace(/<!(here|channel|everyone)>/g, '@$1')
-    .replace(/<#([CG][A-Z0-9]+)(\|([^>]*))?>/g, (_m, id: string, _p, name?: string) => `#${name ?? id}`)
+    .replace(
+      /<#([CG][A-Z0-9]+)(?:\|([^>]*))?>/g,
+      (_m, id: string, label?: string) => `#${names.channels?.get(id) ?? (label || id)}`,
+    )
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<([^>]+)>/g, '$1');
+    .replace(/<([^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
-const textOf = (v: unknown) => plainMrkdwn(str(asObject(v).text));
-
-function optionsOf(element: Json) {
-  return asArray(element.options).map((o) => ({ label: textOf(o.text), value: str(o.value) }));
+/** Slack mrkdwn made readable in a terminal; code spans are kept as they are, backticks included. */
+export function renderMrkdwn(text: string, { names = {}, ansi = false }: MrkdwnOptions = {}): string {
+  return text
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : renderEmphasis(renderReferences(part, names), ansi)))
+    .join('');
 }
 
-export function renderBlocksAsText(blocks: unknown, { fallbackText = '', firstButton = 1 } = {}): TextRendering {
+export function renderBlocksAsText(
+  blocks: unknown,
+  {
+    fallbackText = '',
+    firstButton = 1,
+    ...style
+  }: { fallbackText?: string; firstButton?: number } & MrkdwnOptions = {},
+): TextRendering {
+  const plain = (text: string) => renderMrkdwn(text, style);
+  const textOf = (v: unknown) => plain(str(asObject(v).text));
+  const optionsOf = (element: Json) =>
+    asArray(element.options).map((o) => ({ label: textOf(o.text), value: str(o.value) }));
   const lines: string[] = [];
   const buttons: TextButton[] = [];
   const inputs: TextInput[] = [];
@@ -75,7 +126,7 @@ export function renderBlocksAsText(blocks: unknown, { fallbackText = '', firstBu
         break;
       case 'section': {
         if (block.text) lines.push(textOf(block.text));
-        for (const field of asArray(block.fields)) lines.push(`  ${plainMrkdwn(str(field.text))}`);
+        for (const field of asArray(block.fields)) lines.push(`  ${plain(str(field.text))}`);
         const accessory = asObject(block.accessory);
         if (accessory.type === 'button') lines.push(`  ${addButton(accessory, blockId)}`);
         if (accessory.type === 'image') lines.push(`  [image: ${str(accessory.alt_text)}]`);
@@ -87,7 +138,7 @@ export function renderBlocksAsText(blocks: unknown, { fallbackText = '', firstBu
       case 'context':
         lines.push(
           asArray(block.elements)
-            .map((e) => (e.type === 'image' ? `[${str(e.alt_text)}]` : plainMrkdwn(str(e.text))))
+            .map((e) => (e.type === 'image' ? `[${str(e.alt_text)}]` : plain(str(e.text))))
             .join('  '),
         );
         break;
@@ -119,6 +170,6 @@ export function renderBlocksAsText(blocks: unknown, { fallbackText = '', firstBu
         if (block.type) lines.push(`(${str(block.type)})`);
     }
   }
-  const text = lines.length > 0 ? lines.join('\n') : plainMrkdwn(fallbackText);
+  const text = lines.length > 0 ? lines.join('\n') : plain(fallbackText);
   return { text, buttons, inputs };
 }

@@ -89,7 +89,7 @@ describe('console buttons and modals through the emulator', () => {
       ],
     });
     assert.equal(posted.ok, true);
-    await waitFor(/\[#alerts\] Banto:\n\*prune-job-runs\* failed @S0ONCALL\n\[1\] Run now/, from);
+    await waitFor(/\[#alerts\] Banto:\nprune-job-runs failed @oncall\n\[1\] Run now/, from);
     input.write('1\n');
     const deadline = Date.now() + 5000;
     while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

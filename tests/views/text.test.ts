@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatYen } from '../../src/views/format.js';
-import { plainMrkdwn, renderBlocksAsText } from '../../src/views/text.js';
+import { renderBlocksAsText, renderMrkdwn } from '../../src/views/text.js';
 
 describe('Block Kit as terminal text', () => {
   it('renders headers, sections, fields and numbered buttons', () => {
@@ -30,8 +30,8 @@ describe('Block Kit as terminal text', () => {
       out.text,
       [
         '== 本日の決済 ==',
-        'for @U01EXEC cc @S0ONCALL',
-        '  *件数* 3',
+        'for @U01EXEC cc @oncall',
+        '  件数 3',
         '----',
         '[3] Run now  [4] Cancel',
         'see the docs (https://example.com)',
@@ -85,7 +85,28 @@ describe('Block Kit as terminal text', () => {
       },
     ]);
     assert.equal(renderBlocksAsText(undefined, { fallbackText: 'hi <#C0BILLING|billing>' }).text, 'hi #billing');
-    assert.equal(plainMrkdwn('<!here> <#C0ALERTS>'), '@here #C0ALERTS');
+    assert.equal(renderMrkdwn('<!here> <#C0ALERTS>'), '@here #C0ALERTS');
+  });
+
+  it('renders mrkdwn for a terminal: bold, italics, links, people and channels by name, code as written', () => {
+    const names = {
+      users: new Map([['U01EXEC', 'sato']]),
+      channels: new Map([['C0BILLING', 'billing']]),
+      usergroups: new Map([['S0ONCALL', 'oncall']]),
+    };
+    const text =
+      '*成功*: <@U01EXEC> in <#C0BILLING> cc <!subteam^S0ONCALL> — _see_ <https://example.com|docs> `0 */15 * * * *` a*b*c &lt;x&gt;';
+    assert.equal(
+      renderMrkdwn(text, { names }),
+      '成功: @sato in #billing cc @oncall — see docs (https://example.com) `0 */15 * * * *` a*b*c <x>',
+    );
+    assert.equal(renderMrkdwn('*bold* and ~gone~', { ansi: true }), '\x1b[1mbold\x1b[22m and \x1b[9mgone\x1b[29m');
+    assert.equal(renderMrkdwn('<@U09NOBODY> <#C09NONE>', { names }), '@U09NOBODY #C09NONE', 'unknown ids stay ids');
+    assert.equal(
+      renderMrkdwn('2 * 3 * 4 and snake_case_name'),
+      '2 * 3 * 4 and snake_case_name',
+      'no emphasis without a word to hold',
+    );
   });
 
   it('shows money as ¥1,234,567', () => {
