@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { seedDemo } from '../seeds/demo.js';
-import { createBolt, type BoltSetup, type SocketTimings } from './bolt.js';
+import { createBolt, type BoltSetup, type Receiving, type SocketTimings } from './bolt.js';
 import { createSystemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connect.js';
@@ -16,7 +16,7 @@ import { migrateLatest } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createMailApi } from './http/mail-api.js';
 import { createHttpServer } from './http/server.js';
-import { createStopStack } from './lifecycle.js';
+import { createStopStack, type StopStack } from './lifecycle.js';
 import { registerListeners } from './listeners/index.js';
 import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
 import { demoWorkspace, type Workspace } from './local/workspace.js';
@@ -105,6 +105,42 @@ async function connectSocketMode(bolt: BoltSetup, logger: Logger, waitMs: number
     logger.warn({ waitMs }, 'Slack has not answered yet; Banto keeps trying to connect in Socket Mode');
 }
 
+/** Slack for this mode: in local mode the emulator (stopped with the rest), then the Bolt app that talks to it or to Slack. */
+async function connectSlack(options: StartOptions, logger: Logger, stack: StopStack) {
+  const { config } = options;
+  const local = config.slack.mode === 'local';
+  const receiving: Receiving = local ? config.slack.localReceiver : config.slack.mode === 'socket' ? 'socket' : 'http';
+  const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
+  const appToken = local ? `xapp-local-${randomBytes(8).toString('hex')}` : config.slack.appToken;
+  const workspace = options.workspace ?? demoWorkspace;
+  const emulator = local
+    ? await startSlackEmulator({ workspace, signingSecret: signingSecret ?? '', appToken, transport: receiving })
+    : undefined;
+  if (emulator) stack.defer('slack emulator', () => emulator.stop());
+  // The emulator is on loopback: a dropped link is retried within a second.
+  const loopback = { clientPingTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 1000 };
+  const bolt = await createBolt({
+    receiving,
+    botToken: config.slack.botToken ?? 'xoxb-local-emulator',
+    appToken,
+    signingSecret,
+    apiUrl: config.slack.apiUrl ?? emulator?.apiUrl,
+    logger,
+    slackLogger: toSlackLogger(logger),
+    socketTimings: options.socketTimings ?? (local ? loopback : undefined),
+  });
+  return { bolt, emulator, receiving };
+}
+
+/** Templates imported, and demo data in an empty embedded database outside production. */
+async function prepareData(options: StartOptions, db: Knex, clock: Clock, logger: Logger, mail: MailService) {
+  const { config } = options;
+  const imported = await mail.importTemplates();
+  if (imported.length > 0) logger.info({ templates: imported }, 'imported new template versions as drafts');
+  const embedded = config.databaseUrl.startsWith('sqlite:');
+  if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger, mail);
+}
+
 /** The composition root: config in, a running Banto out; stop() undoes all of it, and so does a failure half-way. */
 export async function startBanto(options: StartOptions): Promise<Banto> {
   const { config } = options;
@@ -117,37 +153,11 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     const db = openDatabase(config.databaseUrl);
     stack.defer('database', () => db.destroy());
     await migrateLatest(db);
-
-    const local = config.slack.mode === 'local';
-    const receiving = local ? config.slack.localReceiver : config.slack.mode === 'socket' ? 'socket' : 'http';
-    const signingSecret = local ? randomBytes(16).toString('hex') : config.slack.signingSecret;
-    const appToken = local ? `xapp-local-${randomBytes(8).toString('hex')}` : config.slack.appToken;
-    const emulator = local
-      ? await startSlackEmulator({
-          workspace: options.workspace ?? demoWorkspace,
-          signingSecret: signingSecret ?? '',
-          appToken,
-          transport: receiving,
-        })
-      : undefined;
-    if (emulator) stack.defer('slack emulator', () => emulator.stop());
-    const bolt = await createBolt({
-      receiving,
-      botToken: config.slack.botToken ?? 'xoxb-local-emulator',
-      appToken,
-      signingSecret,
-      apiUrl: config.slack.apiUrl ?? emulator?.apiUrl,
-      logger,
-      slackLogger: toSlackLogger(logger),
-      // The emulator is on loopback: a dropped link is retried within a second.
-      socketTimings:
-        options.socketTimings ??
-        (local ? { clientPingTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 1000 } : undefined),
-    });
-
+    const { bolt, emulator, receiving } = await connectSlack(options, logger, stack);
     const metrics = createMetrics();
     const audit = createAuditLog({ db, logger });
     stack.defer('audit log', () => audit.close());
+    const { extraJobs, mailTransport } = options;
     const host = `${hostname()}:${process.pid}`;
     const services = createServices({
       config,
@@ -157,15 +167,14 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       client: bolt.app.client,
       botUserId: () => bolt.botUserId,
       host,
-      extraJobs: options.extraJobs,
-      mailTransport: options.mailTransport,
+      extraJobs,
+      mailTransport,
     });
     const { roles, checkBillingChannel, payments, jobs, mail } = services;
-    const imported = await mail.importTemplates();
-    if (imported.length > 0) logger.info({ templates: imported }, 'imported new template versions as drafts');
-    const embedded = config.databaseUrl.startsWith('sqlite:');
-    if (options.seedIfEmpty ?? (embedded && config.env !== 'production')) await seedIfEmpty(db, clock, logger, mail);
+    await prepareData(options, db, clock, logger, mail);
 
+    const billingChannel = config.channels.billing;
+    const onRequestFinished = metrics.recordSlackRequest;
     const listeners = registerListeners(bolt.app, {
       clock,
       locale: config.locale,
@@ -175,27 +184,22 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       payments,
       mail,
       jobs,
-      billingChannel: config.channels.billing,
+      billingChannel,
       checkBillingChannel,
-      onRequestFinished: metrics.recordSlackRequest,
+      onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());
 
+    const slack = bolt.socketState ?? (() => 'http' as const);
+    const health = () => checkHealth({ db, slack, mode: config.slack.mode, env: config.env, version });
     const server: Server = createHttpServer({
       logger,
       metrics,
       slackEvents: bolt.slackEvents,
       api: createMailApi({ mail, token: config.apiToken }),
-      health: () =>
-        checkHealth({
-          db,
-          slack: bolt.socketState ?? (() => 'http'),
-          mode: config.slack.mode,
-          env: config.env,
-          version,
-        }),
+      health,
     });
-    const url = await listen(server, config.port, options.host ?? (local ? '127.0.0.1' : '0.0.0.0'));
+    const url = await listen(server, config.port, options.host ?? (emulator ? '127.0.0.1' : '0.0.0.0'));
     stack.defer(
       'http server',
       () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeIdleConnections())),
@@ -214,8 +218,18 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       mail.sender.start();
     }
     logger.info({ mode: config.slack.mode, receiving, url, env: config.env, version }, 'ready');
-    const stop = async () => void (await stack.unwind());
-    return { config, db, audit, metrics, bolt, jobs, mail, url, emulator, stop };
+    return {
+      config,
+      db,
+      audit,
+      metrics,
+      bolt,
+      jobs,
+      mail,
+      url,
+      emulator,
+      stop: async () => void (await stack.unwind()),
+    };
   } catch (error) {
     await stack.unwind();
     throw error;
