@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { toDbDate, toDbTime } from '../src/db/time.js';
 import { shiftToBusinessDay } from '../src/services/payments/business-days.js';
 import { BantoError } from '../src/errors.js';
+import { familyNames, givenNames } from './japanese-names.js';
 
 export interface SeedOptions {
   /** The instant the demo data leads up to; payments stop here. */
@@ -74,7 +75,6 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
   }
 
   const faker = new Faker({ locale: [ja, en, base], seed });
-  const fakerEn = new Faker({ locale: [en, base], seed: seed + 1 });
   const today = now.startOf('day');
   const windowStart = today.minus({ days });
   const users: Row[] = [];
@@ -87,6 +87,12 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
     return plans[0];
   };
 
+  const person = (id: number) => {
+    const [family, familyReading] = faker.helpers.arrayElement(familyNames);
+    const [given, givenReading] = faker.helpers.arrayElement(givenNames);
+    return { name: `${family} ${given}`, email: `${givenReading}.${familyReading}.${id}@example.com` };
+  };
+
   for (let id = 1; id <= userCount; id++) {
     const createdAt = today
       .minus({ days: faker.number.int({ min: 1, max: 730 }) })
@@ -97,11 +103,7 @@ export async function seedDemo(db: Knex, options: SeedOptions): Promise<SeedSumm
     const unsubscribed = !everPaid && faker.number.float({ min: 0, max: 1 }) < 0.06;
     users.push({
       id,
-      email: `${fakerEn.internet
-        .username()
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]/g, '')}.${id}@example.com`,
-      name: faker.person.fullName(),
+      ...person(id),
       password_hash: `$2b$10$${faker.string.alphanumeric(53)}`,
       plan: everPaid && !cancelled ? 'paid' : 'free',
       created_at: toDbTime(createdAt),

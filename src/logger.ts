@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty as pinoPretty } from 'pino-pretty';
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 
 // Tokens and secrets must never reach a log line, whatever object they ride in.
@@ -18,10 +19,28 @@ const redact = [
   '*.password',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+/**
+ * JSON lines for machines (a service manager, a log shipper, a pipe); in a
+ * terminal, one readable line per event (pino-pretty, synchronous, so nothing
+ * is lost at exit). Redaction happens before either.
+ */
+export function createLogger(
+  level: string,
+  destination?: NodeJS.WritableStream,
+  { pretty = destination === undefined && process.stderr.isTTY === true } = {},
+): Logger {
+  const options = { level, redact: { paths: redact, censor: '[redacted]' }, base: { app: 'banto' } };
+  const out = destination ?? process.stderr;
+  if (!pretty) return pino(options, out);
   return pino(
-    { level, redact: { paths: redact, censor: '[redacted]' }, base: { app: 'banto' } },
-    destination ?? process.stderr,
+    options,
+    pinoPretty({
+      destination: out,
+      sync: true,
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,app',
+    }),
   );
 }
 

@@ -56,7 +56,7 @@ describe('the banto command', () => {
     assert.equal(list.status, 0, list.stderr);
     assert.match(
       list.stdout,
-      /== Batch jobs ==\n\*billing-daily-summary\* — posts yesterday's billing figures[\s\S]*\*prune-job-runs\* — deletes job runs/,
+      /== Batch jobs ==\nbilling-daily-summary — posts yesterday's billing figures[\s\S]*prune-job-runs — deletes job runs/,
     );
     assert.match(list.stdout, /Next run: \d{4}-\d{2}-\d{2} 03:30:00 GMT\+9/);
     const run = banto(['jobs', 'run', 'prune-job-runs']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import { seedDemo } from '../../seeds/demo.js';
+import { familyNames, givenNames } from '../../seeds/japanese-names.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
@@ -64,6 +65,19 @@ for (const kind of databaseKinds) {
         ),
       );
       assert.ok(plans.free! > 1500 && plans.paid! > 800, JSON.stringify(plans));
+      // Japanese names, each with an address made of its own reading: 山田 太郎 → taro.yamada.12@example.com.
+      const family = new Map(familyNames);
+      const given = new Map(givenNames);
+      const people = (await t.db('users').select('id', 'name', 'email')) as {
+        id: number;
+        name: string;
+        email: string;
+      }[];
+      assert.equal(people.length, 3000);
+      for (const { id, name, email } of people) {
+        const [familyName = '', givenName = ''] = name.split(' ');
+        assert.equal(email, `${given.get(givenName)}.${family.get(familyName)}.${id}@example.com`, name);
+      }
       const statuses = Object.fromEntries(
         (
           (await t.db('payments').select('status').count({ n: '*' }).groupBy('status')) as {
