@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { demoConfigPath } from './helpers/banto.js';
 
-const emptyDir = () => mkdtempSync(join(tmpdir(), 'banto-config-'));
+const made: string[] = [];
+const emptyDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'banto-config-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function withYaml(yaml: string): string {
   const path = join(emptyDir(), 'banto.yml');

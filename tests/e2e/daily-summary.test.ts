@@ -85,6 +85,7 @@ for (const kind of databaseKinds) {
           /^<!subteam\^S0ONCALL> :lock: 請求チャンネル <#C0BILLING> に決済情報を投稿しませんでした/,
         );
         const runs = await t.banto.db('banto_job_runs').where({ job: 'billing-daily-summary' });
+        assert.ok(runs.length >= 1);
         assert.ok(runs.every((r) => r.status === 'succeeded' && /^blocked/.test(r.result)));
       });
     });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import { PassThrough } from 'node:stream';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
@@ -10,6 +9,7 @@ import { migrateLatest } from '../../src/db/migrate.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
 import { repoRoot, testEnv } from '../helpers/banto.js';
+import { createRunningClock, testNow } from '../helpers/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 // HTTP mode as in production: Banto gets a bot token and a signing secret, and
@@ -26,7 +26,7 @@ for (const kind of databaseKinds)
     before(async () => {
       database = await createTestDatabase(kind);
       await migrateLatest(database.db);
-      await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 100 });
+      await seedDemo(database.db, { now: testNow, zone: 'Asia/Tokyo', users: 100 });
       slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
       const config = loadConfig({
         env: testEnv({
@@ -44,6 +44,7 @@ for (const kind of databaseKinds)
       banto = await startBanto({
         config,
         logger: createLogger('debug', logStream),
+        clock: createRunningClock(),
         seedIfEmpty: false,
         host: '127.0.0.1',
       });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import { waitFor } from '../helpers/wait.js';
 import { after, before, describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import { approveAllDrafts } from '../../src/services/mail/templates.js';
 import { startTestBanto, type TestBanto } from '../helpers/banto.js';
 import { databaseKinds } from '../helpers/databases.js';
@@ -21,7 +21,7 @@ for (const kind of databaseKinds) {
     before(async () => {
       sink = await startSmtpSink();
       t = await startTestBanto(kind, { env: { BANTO_API_TOKEN: token, SMTP_URL: sink.url } });
-      await approveAllDrafts(t.banto.db, 'U01EXEC', DateTime.now());
+      await approveAllDrafts(t.banto.db, 'U01EXEC', t.clock.now());
     });
     after(async () => {
       await t.close();
@@ -94,12 +94,10 @@ for (const kind of databaseKinds) {
       const [got] = await sink.messages();
       assert.equal(got?.subject, '【Banto News】パスワードが変更されました');
       assert.equal(got?.headers.get('x-banto-original-to'), 'taro@example.jp');
-      let state = '';
-      for (let i = 0; i < 50 && state !== 'sent'; i++) {
-        state = String((await call('GET', `/api/mail/${String(first.body.id)}`)).body.state);
-        if (state !== 'sent') await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal(state, 'sent');
+      await waitFor(
+        'the mail API to say sent',
+        async () => (await call('GET', `/api/mail/${String(first.body.id)}`)).body.state === 'sent',
+      );
       assert.equal((await call('GET', '/api/mail/999999')).status, 404);
       assert.equal(sink.count(), 1);
     });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { waitFor } from '../helpers/wait.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import { toDbTime } from '../../src/db/time.js';
 import type { RecordedCall } from '../../src/local/emulator.js';
 import { approveAllDrafts, importTemplates, readTemplateFiles } from '../../src/services/mail/templates.js';
@@ -28,7 +28,7 @@ for (const kind of databaseKinds)
       before(async () => {
         sink = await startSmtpSink();
         t = await startTestBanto(kind, { env: { SMTP_URL: sink.url }, receiving });
-        await approveAllDrafts(t.banto.db, 'demo-seed', DateTime.now());
+        await approveAllDrafts(t.banto.db, 'demo-seed', t.clock.now());
       });
       after(async () => {
         await t.close();
@@ -67,7 +67,7 @@ for (const kind of databaseKinds)
             'subject: "[{{service_name}}] {{headline}} (v2)"',
           ),
         );
-        assert.deepEqual(await importTemplates(t.banto.db, readTemplateFiles(dir), DateTime.now()), [
+        assert.deepEqual(await importTemplates(t.banto.db, readTemplateFiles(dir), t.clock.now()), [
           { name: 'account-notice', version: 2 },
         ]);
         const before = await t.banto.mail.enqueue({
@@ -165,9 +165,7 @@ for (const kind of databaseKinds)
         assert.equal(resent?.resendOf, original.id);
         assert.equal(resent?.requestedBy, CLERK);
         assert.equal(resent?.to, user.email);
-        for (let i = 0; i < 100 && (await t.banto.mail.find(resentId))?.state !== 'sent'; i++)
-          await new Promise((r) => setTimeout(r, 50));
-        assert.equal((await t.banto.mail.find(resentId))?.state, 'sent');
+        await waitFor('the resent mail to be sent', async () => (await t.banto.mail.find(resentId))?.state === 'sent');
 
         const unknown = await next('views.open', () =>
           emulator().sendCommand({
@@ -188,7 +186,7 @@ for (const kind of databaseKinds)
       });
 
       it('resending every failed mail of a day needs a second person', async () => {
-        const failedAt = toDbTime(DateTime.now());
+        const failedAt = toDbTime(t.clock.now());
         const ids: number[] = [];
         for (const n of [1, 2, 3]) {
           const queued = await t.banto.mail.enqueue({
@@ -200,14 +198,15 @@ for (const kind of databaseKinds)
           ids.push(queued.id);
         }
         // Wait until the sender is done with them, then record them as failed (a bounce day).
-        for (
-          let i = 0;
-          i < 100 &&
-          (await t.banto.db('banto_mail_outbox').whereIn('id', ids).whereNot('state', 'sent').count({ n: '*' }).first())
-            ?.n != 0;
-          i++
-        )
-          await new Promise((r) => setTimeout(r, 50));
+        await waitFor('the sender to be done with them', async () => {
+          const left = await t.banto
+            .db('banto_mail_outbox')
+            .whereIn('id', ids)
+            .whereNot('state', 'sent')
+            .count({ n: '*' })
+            .first();
+          return Number(left?.n) === 0;
+        });
         await t.banto
           .db('banto_mail_outbox')
           .whereIn('id', ids)
@@ -275,7 +274,7 @@ for (const kind of databaseKinds)
           .db('banto_mail_outbox')
           .where({ id: waiting.id })
           .update({
-            next_attempt_at: toDbTime(DateTime.now().plus({ hours: 1 })),
+            next_attempt_at: toDbTime(t.clock.now().plus({ hours: 1 })),
             attempts: 2,
             last_error: '421 try later',
           });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { receivings, startTestBanto, waitForAuditRows, type TestBanto } from '../helpers/banto.js';
+import { testNow } from '../helpers/clock.js';
 
 const EXEC = 'U01EXEC';
 const ACCOUNTING = 'U02ACCT';
@@ -38,7 +38,7 @@ for (const kind of databaseKinds) {
   for (const receiving of receivings)
     describe(`/payments through the emulator, ${receiving === 'socket' ? 'Socket Mode' : 'signed HTTP'} (${kind})`, () => {
       let t: TestBanto;
-      const today = DateTime.now().setZone('Asia/Tokyo').startOf('day');
+      const today = testNow.startOf('day');
       before(async () => {
         t = await startTestBanto(kind, { users: 600, receiving });
       });

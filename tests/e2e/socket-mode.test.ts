@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -10,6 +9,7 @@ import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator
 import { demoWorkspace } from '../../src/local/workspace.js';
 import { createLogger } from '../../src/logger.js';
 import { repoRoot, testEnv, waitForAuditRows } from '../helpers/banto.js';
+import { createRunningClock, testNow } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -29,7 +29,7 @@ describe('Socket Mode against Slack that reconnects and goes away', () => {
     database = await createTestDatabase('sqlite');
     await migrateLatest(database.db);
     await seedDemo(database.db, {
-      now: DateTime.fromISO('2026-11-20T10:00:00', { zone: 'Asia/Tokyo' }),
+      now: testNow,
       zone: 'Asia/Tokyo',
       users: 50,
     });
@@ -55,6 +55,7 @@ describe('Socket Mode against Slack that reconnects and goes away', () => {
     banto = await startBanto({
       config,
       logger: createLogger('debug', logStream),
+      clock: createRunningClock(),
       seedIfEmpty: false,
       host: '127.0.0.1',
       runSchedules: false,

@@ -1,13 +1,18 @@
-import { resolve } from 'node:path';
-import { DateTime } from 'luxon';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
 import type { Receiving } from '../../src/bolt.js';
+import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
+import { createFileTransport } from '../../src/services/mail/transport.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+import { createRunningClock, testNow } from './clock.js';
 import { waitFor } from './wait.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -16,6 +21,8 @@ export const demoConfigPath = resolve(repoRoot, 'config/banto.yml');
 export interface TestBanto {
   banto: Banto;
   database: TestDatabase;
+  /** Banto's clock: it starts at the test's instant (`testNow` unless given) and runs. */
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -32,22 +39,30 @@ export async function startTestBanto(
     workspace = demoWorkspace,
     users = 300,
     receiving = 'socket',
-  }: { env?: Record<string, string>; workspace?: Workspace; users?: number; receiving?: Receiving } = {},
+    at = testNow,
+  }: { env?: Record<string, string>; workspace?: Workspace; users?: number; receiving?: Receiving; at?: DateTime } = {},
 ): Promise<TestBanto> {
   const database = await createTestDatabase(kind);
   await migrateLatest(database.db);
-  await seedDemo(database.db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users });
+  const clock = createRunningClock(at);
+  await seedDemo(database.db, { now: clock.now(), zone: 'Asia/Tokyo', users });
   const config = loadConfig({
     env: testEnv({ DATABASE_URL: database.url, BANTO_LOCAL_RECEIVER: receiving, ...env }),
     cwd: repoRoot,
   });
-  const banto = await startBanto({ config, workspace, logger: pino({ level: 'silent' }), seedIfEmpty: false });
+  // Mail without SMTP_URL is written as files: into a directory of this test's, never the repository's var/mail.
+  const mailDir = mkdtempSync(join(tmpdir(), 'banto-mail-'));
+  const mailTransport = env.SMTP_URL ? undefined : createFileTransport(mailDir);
+  const logger = pino({ level: 'silent' });
+  const banto = await startBanto({ config, workspace, clock, logger, seedIfEmpty: false, mailTransport });
   return {
     banto,
     database,
+    clock,
     async close() {
       await banto.stop();
       await database.drop();
+      rmSync(mailDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import { createFixedClock, type Clock } from '../../src/clock.js';
 import { createLogNotifier } from '../../src/notifier/log.js';
 import { defaultAnomalyRules, defaultBillingSchema, loadConfig } from '../../src/config.js';
 import { repoRoot, testEnv } from './banto.js';
+import { testNow } from './clock.js';
 import type { ScheduleDeps } from '../../src/schedules/index.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
 import { createPaymentsService } from '../../src/services/payments/index.js';
@@ -76,7 +77,7 @@ export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'bil
   const notHere = async (): Promise<never> => {
     throw new Error('the billing jobs are not run in this test');
   };
-  const clock = createFixedClock(DateTime.now(), 'Asia/Tokyo');
+  const clock = createFixedClock(testNow, 'Asia/Tokyo');
   return {
     alerts: createAlerts({ db, notifier: createLogNotifier(silent), clock, logger: silent }),
     billing: {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import { slashCommands } from '../../src/listeners/registry.js';
 import { startConsole, type LocalConsole } from '../../src/local/console.js';
 import { approveAllDrafts } from '../../src/services/mail/templates.js';
@@ -66,7 +65,7 @@ describe('local console', () => {
   });
 
   it('walks a clerk through a multi-step modal: /resend-mail, pick, confirm', async () => {
-    await approveAllDrafts(t.banto.db, 'U01EXEC', DateTime.now());
+    await approveAllDrafts(t.banto.db, 'U01EXEC', t.clock.now());
     const user = (await t.banto.db('users').orderBy('id').first('id', 'email')) as { id: number; email: string };
     const original = await t.banto.mail.enqueue({
       template: 'account-notice',

@@ -66,6 +66,7 @@ for (const kind of databaseKinds) {
         const arrivedBeforeKill = sink.count();
         assert.ok(arrivedBeforeKill < 1000, `the kill came too late to test anything (${arrivedBeforeKill} arrived)`);
         // Claims of the killed sender run out after lease_seconds (2 s); only then are they reconciled.
+        // Margin: 0.5 s past the lease, on the same (system) clock as the sender's.
         await new Promise((r) => setTimeout(r, 2500));
         const second = startDrain(f, sink);
         let output = '';
@@ -73,7 +74,7 @@ for (const kind of databaseKinds) {
         second.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         const code = await new Promise((resolve) => second.once('exit', resolve));
         assert.equal(code, 0, output);
-        await new Promise((r) => setTimeout(r, 300));
+        // The drain exited once every message had its 250, and the sink records a message before it answers: all are counted.
         const seen = new Map<string, number>();
         for (const id of sink.outboxIds()) seen.set(id, (seen.get(id) ?? 0) + 1);
         const duplicates = [...seen.values()].filter((n) => n > 1).length;
@@ -111,6 +112,7 @@ for (const kind of databaseKinds) {
           attempts: number;
           last_error: string;
         }[];
+        assert.equal(waiting.length, 5);
         assert.ok(
           waiting.every(
             (r) =>
@@ -168,7 +170,7 @@ for (const kind of databaseKinds) {
         const taken = await f.mail.find(handed.id);
         assert.equal(taken?.state, 'sent');
         assert.match(taken?.lastError ?? '', /taken as sent, not sent again/);
-        await new Promise((r) => setTimeout(r, 200));
+        // The drain is over and the sink records before it answers 250: a second message would be counted by now.
         assert.equal(sink.count(), 1);
       } finally {
         await f.close();

@@ -11,6 +11,7 @@ import { createSlackNotifier } from '../../src/notifier/slack.js';
 import { createScheduleTable } from '../../src/schedules/index.js';
 import { PermanentJobError, type JobDefinition } from '../../src/schedules/job.js';
 import { scheduleDepsNotRun, createEffectsTable, createTestRunner, effectJob, fixedClockAt } from '../helpers/jobs.js';
+import { waitFor } from '../helpers/wait.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 const zone = 'Asia/Tokyo';
@@ -161,20 +162,26 @@ for (const kind of databaseKinds) {
 
     it('renews the lease of a long run, so another replica never takes it for a crash', async () => {
       const clock = createSystemClock(zone);
+      // Margins: a 1 s lease renewed every 333 ms (a third of it), so each renewal has 667 ms to land.
+      // The run lasts until the lease has been renewed three times, past three times its first expiry,
+      // while another replica sweeps for crashed runs all along.
+      let finish: () => void = () => undefined;
       const long: JobDefinition = {
         ...effectJob(t.db, { name: 'long', cron: '0 0 0 1 1 *' }),
-        run: () => new Promise((resolve) => setTimeout(resolve, 1200)),
+        run: () => new Promise<void>((resolve) => (finish = resolve)),
       };
-      const holder = createTestRunner(t.db, clock, [long], {
-        lease: Duration.fromObject({ milliseconds: 300 }),
-        notifier,
-      });
+      const holder = createTestRunner(t.db, clock, [long], { lease: Duration.fromObject({ seconds: 1 }), notifier });
       const watcher = createTestRunner(t.db, clock, [long], { host: 'watcher', notifier });
       const running = holder.runNow('long', 'U04ENG');
-      for (let i = 0; i < 10; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      const leases = new Set<string>();
+      await waitFor('three renewals of the lease', async () => {
         await watcher.sweep();
-      }
+        const run = await t.db('banto_job_runs').where({ job: 'long' }).first();
+        assert.equal(run?.status ?? 'running', 'running', 'the watcher never took the live run for a crash');
+        if (run?.lease_until) leases.add(String(run.lease_until));
+        return leases.size >= 4;
+      });
+      finish();
       assert.equal((await running).status, 'succeeded');
       const [run] = await t.db('banto_job_runs').where({ job: 'long' });
       assert.equal(run.status, 'succeeded');

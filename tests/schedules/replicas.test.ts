@@ -7,6 +7,7 @@ import { migrateLatest } from '../../src/db/migrate.js';
 import { repoRoot } from '../helpers/banto.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { createEffectsTable } from '../helpers/jobs.js';
+import { waitFor } from '../helpers/wait.js';
 
 const seconds = { mariadb: 20, sqlite: 8 };
 
@@ -42,9 +43,17 @@ for (const kind of databaseKinds) {
             }),
         ),
       );
+      // The window: the next whole second and the ones after it; the sign to stop is its last slot having run.
       const windowStart = DateTime.utc().plus({ seconds: 1 }).startOf('second');
-      await new Promise((r) => setTimeout(r, seconds[kind] * 1000));
-      const windowEnd = DateTime.utc().minus({ seconds: 1 }).startOf('second');
+      const windowEnd = windowStart.plus({ seconds: seconds[kind] - 1 });
+      await waitFor(
+        `the slot of ${windowEnd.toISO()} to run`,
+        async () =>
+          (await t.db('test_effects').where({ job: 'every-second' }).select('slot')).some(
+            (e: { slot: string }) => DateTime.fromISO(e.slot) >= windowEnd,
+          ),
+        seconds[kind] * 1000 + 30_000,
+      );
       await Promise.all(
         replicas.map(
           (child) =>
@@ -63,6 +72,7 @@ for (const kind of databaseKinds) {
       const duplicates = [...bySlot].filter(([, n]) => n > 1);
       assert.deepEqual(duplicates, [], 'no slot ran twice');
       assert.equal(runs.length, effects.length, 'one run row per effect');
+      assert.ok(runs.length >= seconds[kind], `${runs.length} runs`);
       assert.ok(
         runs.every((r) => r.status === 'succeeded'),
         JSON.stringify(runs.filter((r) => r.status !== 'succeeded')),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
+import { waitFor } from '../helpers/wait.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { createAuditLog } from '../../src/services/audit/audit-log.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
@@ -44,14 +45,17 @@ for (const kind of databaseKinds) {
     });
 
     it('keeps the rows when a write fails and writes them once the database is back', async () => {
-      const audit = createAuditLog({ db: t.db, logger: pino({ level: 'silent' }), retryDelayMs: 50 });
+      const failures: string[] = [];
+      const logger = pino({ level: 'error' }, { write: (line: string) => void failures.push(line) });
+      const audit = createAuditLog({ db: t.db, logger, retryDelayMs: 50 });
       await t.db.schema.renameTable('banto_audit', 'banto_audit_away');
       audit.record(entry(1));
       audit.record(entry(2));
-      await new Promise((r) => setTimeout(r, 120));
+      // The logged failure is the sign that a write was tried and failed; the rows must still be queued.
+      await waitFor('two failed writes', () => failures.filter((l) => l.includes('audit write failed')).length >= 2);
       assert.equal(audit.pending(), 2);
       await t.db.schema.renameTable('banto_audit_away', 'banto_audit');
-      await new Promise((r) => setTimeout(r, 150));
+      await waitFor('the retry to write both rows', () => audit.pending() === 0);
       await audit.close();
       assert.deepEqual(
         (await t.db('banto_audit').orderBy('id')).map((r) => r.user_id),
