@@ -1,45 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/connect.js';
 import { signSlackRequest } from '../src/local/signature.js';
+import { pin, rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
+import { benchSocketModeCommands } from './socket-mode.js';
 
 const root = resolve(import.meta.dirname, '..');
 const signingSecret = 'bench-signing-secret-0123456789';
 const connections = 50;
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-// The server gets core 0 and the load generator (this process, see package.json) core 1, so
-// the two do not take turns on one core; figures then vary less from run to run.
-const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
-
-async function startServer(script: string, args: string[]): Promise<ChildProcess> {
-  const command = [...pin, process.execPath, '--import', 'tsx', join(root, 'bench/servers', script), ...args];
-  const child = spawn(command[0]!, command.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready());
-    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
-  });
-  return child;
-}
-
-/** CPU time (user + system, µs) the server process has used so far: steadier than req/s on a shared machine. */
-function serverCpu(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (usage: { user: number; system: number }) => resolve(usage.user + usage.system));
-    child.send('cpu');
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 interface Load {
   requests: number;
   cpuPerRequestUs?: number;
@@ -132,7 +102,7 @@ export async function benchSlackCommands(): Promise<string> {
     );
     cpuMedians[server.script] = cpu;
   }
-  return [
+  const http = [
     `### Signed slash commands, ${connections} connections, ${rounds} alternating rounds of ${seconds} s (each after a 2 s warm-up)${pin.length ? ', server pinned to core 0, load to core 1' : ''}`,
     '',
     '| server | req/s (median round) | req/s (each round) | p50 ms | p99 ms | server CPU µs per command | non-2xx or errors |',
@@ -143,4 +113,5 @@ export async function benchSlackCommands(): Promise<string> {
       `CPU per command ${(cpuMedians['banto.ts']! / cpuMedians['bare-bolt.ts']!).toFixed(2)}x the bare app's.`,
     `Audit rows written by Banto: ${audited.toLocaleString('en')}, for ${bantoRequests.toLocaleString('en')} commands sent to it (warm-ups included).`,
   ].join('\n');
+  return `${http}\n\n${await benchSocketModeCommands()}`;
 }

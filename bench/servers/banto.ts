@@ -1,4 +1,5 @@
-// Banto in HTTP mode on a fresh SQLite file, with the emulator standing in for the Web API.
+// Banto on a fresh SQLite file: in HTTP mode with its own emulator standing in for the Web API, or, given
+// the bench's emulator URL and an app-level token, in Socket Mode against that emulator.
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { seedDemo } from '../../seeds/demo.js';
@@ -9,21 +10,23 @@ import { migrateLatest } from '../../src/db/migrate.js';
 import { startSlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
 
-const [port = '0', signingSecret = '', databaseUrl = '', configPath = ''] = process.argv.slice(2);
+const [port = '0', signingSecret = '', databaseUrl = '', configPath = '', socketApiUrl = '', appToken = ''] =
+  process.argv.slice(2);
 const db = openDatabase(databaseUrl);
 await migrateLatest(db);
 await seedDemo(db, { now: DateTime.now().setZone('Asia/Tokyo'), zone: 'Asia/Tokyo', users: 200, force: true });
 await db.destroy();
 
-const slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
+const slack = socketApiUrl ? undefined : await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
+const receiving = socketApiUrl ? { SLACK_APP_TOKEN: appToken } : { SLACK_SIGNING_SECRET: signingSecret };
 const config = loadConfig({
   env: {
     DATABASE_URL: databaseUrl,
     PORT: port,
     BANTO_CONFIG: configPath,
     SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.apiUrl,
+    SLACK_API_URL: socketApiUrl || slack?.apiUrl,
+    ...receiving,
   },
 });
 const banto = await startBanto({ config, logger: pino({ level: 'error' }), seedIfEmpty: false, host: '127.0.0.1' });
@@ -31,7 +34,7 @@ process.stdout.write('listening\n');
 process.on('SIGTERM', () => {
   void banto
     .stop()
-    .then(() => slack.stop())
+    .then(() => slack?.stop())
     .then(() => process.exit(0));
 });
 // The benchmark asks for this process's CPU time over IPC.

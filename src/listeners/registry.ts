@@ -11,6 +11,7 @@ import {
 import { createHelpCommand } from './commands/banto-help.js';
 import { createMailStatusCommand } from './commands/banto-mail-status.js';
 import { createTemplatesCommand } from './commands/banto-templates.js';
+import { createWhoamiCommand } from './commands/banto-whoami.js';
 import { createJobsCommand } from './commands/jobs.js';
 import { createPaymentsCommand } from './commands/payments.js';
 import { createResendMailCommand } from './commands/resend-mail.js';
@@ -27,6 +28,13 @@ const periods = '[today|yesterday|YYYY-MM-DD|YYYY-MM|YYYY-MM-DD..YYYY-MM-DD]';
  */
 export const registry: readonly RegistryEntry[] = [
   command({ key: '/banto help', roles: 'anyone', help: '/banto help', answers: 'ack', create: createHelpCommand }),
+  command({
+    key: '/banto whoami',
+    roles: 'anyone',
+    help: '/banto whoami',
+    answers: 'ack',
+    create: createWhoamiCommand,
+  }),
   command({
     key: '/payments',
     usage: periods,

@@ -1,3 +1,4 @@
+import { roleNames, type RoleName } from '../config.js';
 import { messagesFor, type HelpKey, type Locale } from './messages.js';
 import { headerBlock, sectionBlock, type MessageView } from './message.js';
 
@@ -9,6 +10,12 @@ export function renderHelp(commands: readonly { command: string; help: HelpKey }
     text: `${m.helpTitle}: ${commands.map((c) => c.command).join(', ')}`,
     blocks: [headerBlock(m.helpTitle), sectionBlock(lines.join('\n'))],
   };
+}
+
+/** `/banto whoami`: the caller's roles, in the order the config names them. */
+export function renderWhoami(roles: ReadonlySet<RoleName>, locale: Locale): MessageView {
+  const text = messagesFor(locale).whoami(roleNames.filter((r) => roles.has(r)));
+  return { text, blocks: [sectionBlock(text)] };
 }
 
 export function renderMentionReply(locale: Locale): MessageView {

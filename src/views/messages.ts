@@ -32,12 +32,20 @@ const ja = {
   helpTitle: 'Banto で使えるコマンド',
   mentionReply: 'Banto です。使えるコマンドは `/banto help` で確認できます。',
   helpNone: 'あなたのロールで使えるコマンドはまだありません。必要なら管理者にロールの付与を依頼してください。',
+  whoami: (roles: RoleName[]) =>
+    roles.length > 0
+      ? `あなたのロール: ${join(
+          'ja',
+          roles.map((r) => roleLabels.ja[r]),
+        )}`
+      : 'あなたにはまだロールがありません。',
   commandDescriptions: {
     '/banto help': 'この一覧を表示します',
     '/payments': '決済サマリー: `/payments today` `yesterday` `2026-11-29` `2026-11` `2026-11-01..2026-11-15`',
     '/jobs': 'バッチジョブの状態と「今すぐ実行」',
     '/banto templates': 'メールテンプレートの一覧と承認',
     '/banto mail-status': '本日のメール送信状況',
+    '/banto whoami': 'あなたのロール',
     '/resend-mail':
       '顧客へのメール再送: `/resend-mail taro@example.com`、失敗分の一括再送: `/resend-mail failed today`',
   },
@@ -124,12 +132,15 @@ const en: Messages = {
   helpTitle: 'Commands you can run in Banto',
   mentionReply: 'Banto here. `/banto help` lists the commands you can run.',
   helpNone: 'Your roles do not allow any command yet. Ask an administrator for a role if you need one.',
+  whoami: (roles: RoleName[]) =>
+    roles.length > 0 ? `Your roles: ${roles.map((r) => roleLabels.en[r]).join(', ')}` : 'You hold no role yet.',
   commandDescriptions: {
     '/banto help': 'Show this list',
     '/payments': 'Billing summary: `/payments today`, `yesterday`, `2026-11-29`, `2026-11`, `2026-11-01..2026-11-15`',
     '/jobs': 'Batch jobs: last run, next run, "Run now"',
     '/banto templates': 'Mail templates, and approving them',
     '/banto mail-status': "Today's mail: counts by state, the oldest waiting",
+    '/banto whoami': 'The roles you hold',
     '/resend-mail':
       "Resend a customer's mail: `/resend-mail taro@example.com`; every failed one: `/resend-mail failed today`",
   },

@@ -58,6 +58,24 @@ for (const kind of databaseKinds)
           receiving === 'socket' && 'Socket Mode has no request signatures: the socket is opened with the app token',
       };
 
+      it('tells anyone their roles with /banto whoami, a role held through a user group too', async () => {
+        const emulator = t.banto.emulator!;
+        const ask = (userId: string) =>
+          emulator.sendCommand({ userId, channelId: GENERAL, command: '/banto', text: 'whoami' });
+        assert.equal((await ask(ACCOUNTING_VIA_GROUP)).body?.text, 'あなたのロール: 経理 (accounting)');
+        assert.equal((await ask(EXEC)).body?.text, 'あなたのロール: 経営 (exec)');
+        assert.equal((await ask(GUEST)).body?.text, 'あなたにはまだロールがありません。');
+        const rows = await waitForAuditRows(t.banto, 3, (r) => r.name === '/banto whoami');
+        assert.deepEqual(
+          rows.map((r) => [r.user_id, r.outcome]),
+          [
+            [ACCOUNTING_VIA_GROUP, 'allowed'],
+            [EXEC, 'allowed'],
+            [GUEST, 'allowed'],
+          ],
+        );
+      });
+
       it('rejects a wrong signature with 401 and leaves no audit row and no side effect', httpOnly, async () => {
         const emulator = t.banto.emulator!;
         const before = { audit: (await auditRows()).length, calls: emulator.calls.length };

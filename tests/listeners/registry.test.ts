@@ -59,11 +59,11 @@ describe('the registry', () => {
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['clerk'])).map((c) => c.key),
-      ['/banto help', '/banto mail-status', '/resend-mail'],
+      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail'],
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['exec'])).map((c) => c.key),
-      ['/banto help', '/payments', '/banto templates', '/banto mail-status'],
+      ['/banto help', '/banto whoami', '/payments', '/banto templates', '/banto mail-status'],
     );
   });
 

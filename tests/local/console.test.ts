@@ -46,7 +46,7 @@ describe('local console', () => {
   it("lists the registry's slash commands with their usage under help", async () => {
     const shown = await type('help', /quit/);
     assert.match(shown, /\/payments \[today\|yesterday\|YYYY-MM-DD/);
-    assert.match(shown, /\/banto help \| templates \| mail-status/);
+    assert.match(shown, /\/banto help \| whoami \| templates \| mail-status/);
   });
 
   it('shows the answer to a slash command as text', async () => {

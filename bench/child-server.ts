@@ -1,0 +1,36 @@
+// Benchmark servers run as child processes: started, asked for their CPU time, stopped.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+export const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+// The server gets core 0 and the load generator (this process, see package.json) core 1, so
+// the two do not take turns on one core; figures then vary less from run to run.
+export const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
+
+export async function startServer(script: string, args: string[]): Promise<ChildProcess> {
+  const command = [...pin, process.execPath, '--import', 'tsx', join(root, 'bench/servers', script), ...args];
+  const child = spawn(command[0]!, command.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready());
+    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
+  });
+  return child;
+}
+
+/** CPU time (user + system, µs) the server process has used so far: steadier than req/s on a shared machine. */
+export function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (usage: { user: number; system: number }) => resolve(usage.user + usage.system));
+    child.send('cpu');
+  });
+}
+
+export async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
