@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// The demo business schema of DESIGN.md. A real deployment points Banto at the
+// The demo business schema (README, Billing). A real deployment points Banto at the
 // web service's own tables instead; these are the defaults of the table mapping.
 export async function up(db: Knex): Promise<void> {
   await db.schema.createTable('users', (t) => {

@@ -43,7 +43,10 @@ export interface BoltOptions {
   socketTimings?: SocketTimings | undefined;
 }
 
-/** Retries a little, then gives up: a queue paused for half an hour helps nobody (NOTES.md). Each call gives up after 10 s. */
+/**
+ * Retries a little, then gives up: the client's default retries for about half an hour and pauses its whole
+ * queue on a 429, which helps nobody. Each call gives up after 10 s.
+ */
 const webApiPolicy = { timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 } };
 
 /**

@@ -88,7 +88,7 @@ export const defaultAnomalyRules: AnomalyRules = {
   business_hours: { start: 9, end: 18 },
 };
 
-/** Where the web service keeps its billing data; defaults are the demo schema of DESIGN.md. */
+/** Where the web service keeps its billing data; defaults are the demo schema (migrations/0001_business_schema.ts). */
 export interface BillingSchema {
   payments: {
     table: string;

@@ -69,7 +69,7 @@ function toRow(entry: AuditEntry) {
 
 /**
  * Write-behind audit trail. One INSERT per request on the ack path costs an
- * embedded SQLite most of its throughput (NOTES.md), so entries are queued and
+ * embedded SQLite most of its throughput (docs/benchmarks.md, audit-insert), so entries are queued and
  * written together: one multi-row INSERT per short window (`batchWindowMs`).
  * A failed write keeps its rows and tries again; flush() and close() drain
  * the queue, so a clean stop loses nothing.
