@@ -34,3 +34,16 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/** The slash command every Slack benchmark sends: `/banto help` from the exec user in the billing channel. */
+export const benchCommand = {
+  team_id: 'T0DEMO',
+  channel_id: 'C0BILLING',
+  user_id: 'U01EXEC',
+  user_name: 'sato',
+  command: '/banto',
+  text: 'help',
+  response_url: 'http://127.0.0.1:9/response',
+  trigger_id: 'T1',
+  api_app_id: 'A0BANTO',
+};

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/connect.js';
 import { signSlackRequest } from '../src/local/signature.js';
-import { pin, rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
+import { benchCommand, pin, rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
 import { benchSocketModeCommands } from './socket-mode.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -21,17 +21,7 @@ interface Load {
 }
 
 async function load(port: number, durationSeconds: number): Promise<Load> {
-  const body = new URLSearchParams({
-    team_id: 'T0DEMO',
-    channel_id: 'C0BILLING',
-    user_id: 'U01EXEC',
-    user_name: 'sato',
-    command: '/banto',
-    text: 'help',
-    response_url: 'http://127.0.0.1:9/response',
-    trigger_id: 'T1',
-    api_app_id: 'A0BANTO',
-  }).toString();
+  const body = new URLSearchParams(benchCommand).toString();
   const headers = {
     'content-type': 'application/x-www-form-urlencoded',
     ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/connect.js';
 import { startSlackEmulator, type SlackEmulator } from '../src/local/emulator.js';
 import { demoWorkspace } from '../src/local/workspace.js';
-import { rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
+import { benchCommand, rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
 
 const root = resolve(import.meta.dirname, '..');
 const appToken = 'xapp-bench-socket-mode';
@@ -21,17 +21,7 @@ interface SocketLoad {
 
 /** `inFlight` slash-command envelopes kept in flight over the emulator's WebSocket for `durationSeconds`. */
 async function load(emulator: SlackEmulator, durationSeconds: number): Promise<SocketLoad> {
-  const fields = {
-    team_id: 'T0DEMO',
-    channel_id: 'C0BILLING',
-    user_id: 'U01EXEC',
-    user_name: 'sato',
-    command: '/banto',
-    text: 'help',
-    response_url: 'http://127.0.0.1:9/response',
-    trigger_id: 'T1',
-    api_app_id: 'A0BANTO',
-  };
+  const fields = benchCommand;
   const latencies: number[] = [];
   let timeouts = 0;
   const end = performance.now() + durationSeconds * 1000;

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PassThrough } from 'node:stream';
-import { seedDemo } from '../../seeds/demo.js';
-import { startBanto, type Banto } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { migrateLatest } from '../../src/db/migrate.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
+import type { Banto } from '../../src/app.js';
+import type { SlackEmulator } from '../../src/local/emulator.js';
+import { databaseKinds } from '../helpers/databases.js';
+import { startProductionLike, type ProductionLike } from '../helpers/production-like.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
-import { repoRoot, testEnv } from '../helpers/banto.js';
-import { createRunningClock, testNow } from '../helpers/clock.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 // HTTP mode as in production: Banto gets a bot token and a signing secret, and
 // SLACK_API_URL sends its Web API calls to the emulator standing in for Slack.
@@ -18,43 +12,20 @@ for (const kind of databaseKinds)
   describe(`HTTP mode with SLACK_API_URL (${kind})`, () => {
     const signingSecret = 'http-mode-test-signing-secret';
     const botToken = 'xoxb-test-token-must-never-be-logged';
+    let t: ProductionLike;
     let slack: SlackEmulator;
     let banto: Banto;
-    let database: TestDatabase;
-    let logs = '';
+    const logs = () => t.logs();
 
     before(async () => {
-      database = await createTestDatabase(kind);
-      await migrateLatest(database.db);
-      await seedDemo(database.db, { now: testNow, zone: 'Asia/Tokyo', users: 100 });
-      slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
-      const config = loadConfig({
-        env: testEnv({
-          DATABASE_URL: database.url,
-          SLACK_BOT_TOKEN: botToken,
-          SLACK_SIGNING_SECRET: signingSecret,
-          SLACK_API_URL: slack.apiUrl,
-        }),
-        cwd: repoRoot,
+      t = await startProductionLike(kind, {
+        env: { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret },
+        emulator: { signingSecret },
       });
-      assert.equal(config.slack.mode, 'http');
-      // Debug logging on, captured: the most talkative setting must still never print a secret.
-      const logStream = new PassThrough();
-      logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-      banto = await startBanto({
-        config,
-        logger: createLogger('debug', logStream),
-        clock: createRunningClock(),
-        seedIfEmpty: false,
-        host: '127.0.0.1',
-      });
-      slack.setTarget(`${banto.url}/slack/events`);
+      assert.equal(t.config.slack.mode, 'http');
+      ({ slack, banto } = t);
     });
-    after(async () => {
-      await banto.stop();
-      await slack.stop();
-      await database.drop();
-    });
+    after(() => t.close());
 
     it('learns its identity with auth.test at start, not per request', async () => {
       assert.equal(slack.callsTo('auth.test').length, 1);
@@ -79,9 +50,9 @@ for (const kind of databaseKinds)
     it('never logs the bot token or the signing secret, even at debug level', async () => {
       await slack.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/payments', text: 'today' });
       await slack.waitForCall('response_url');
-      assert.ok(logs.length > 1000, 'debug logging was on');
-      assert.ok(!logs.includes(botToken), 'bot token in the logs');
-      assert.ok(!logs.includes(signingSecret), 'signing secret in the logs');
+      assert.ok(logs().length > 1000, 'debug logging was on');
+      assert.ok(!logs().includes(botToken), 'bot token in the logs');
+      assert.ok(!logs().includes(signingSecret), 'signing secret in the logs');
     });
 
     it('reports its mode on /healthz', async () => {

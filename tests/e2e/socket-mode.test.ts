@@ -1,73 +1,39 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../seeds/demo.js';
-import { startBanto, type Banto } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { migrateLatest } from '../../src/db/migrate.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
-import { demoWorkspace } from '../../src/local/workspace.js';
-import { createLogger } from '../../src/logger.js';
-import { repoRoot, testEnv, waitForAuditRows } from '../helpers/banto.js';
-import { createRunningClock, testNow } from '../helpers/clock.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import type { Banto } from '../../src/app.js';
+import type { SlackEmulator } from '../../src/local/emulator.js';
+import { startProductionLike, type ProductionLike } from '../helpers/production-like.js';
+import { waitForAuditRows } from '../helpers/banto.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Socket Mode as in production: a bot token and an app-level token, with
 // SLACK_API_URL pointing at the emulator, which plays Slack's WebSocket side.
 describe('Socket Mode against Slack that reconnects and goes away', () => {
   const appToken = 'xapp-1-test-app-token-must-never-be-logged';
+  let t: ProductionLike;
   let slack: SlackEmulator;
   let banto: Banto;
-  let database: TestDatabase;
-  let logs = '';
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
-    database = await createTestDatabase('sqlite');
-    await migrateLatest(database.db);
-    await seedDemo(database.db, {
-      now: testNow,
-      zone: 'Asia/Tokyo',
-      users: 50,
+    t = await startProductionLike('sqlite', {
+      env: { SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: appToken },
+      emulator: { signingSecret: 'unused', appToken, transport: 'socket' },
+      // Slack's timings scaled down, stated here: pong within 0.5 s, reconnect tries from 50 ms to 400 ms apart.
+      start: {
+        runSchedules: false,
+        runMailSender: false,
+        socketTimings: { clientPingTimeoutMs: 500, reconnectMinMs: 50, reconnectMaxMs: 400 },
+      },
     });
-    slack = await startSlackEmulator({
-      workspace: demoWorkspace,
-      signingSecret: 'unused',
-      appToken,
-      transport: 'socket',
-    });
-    const config = loadConfig({
-      env: testEnv({
-        DATABASE_URL: database.url,
-        SLACK_BOT_TOKEN: 'xoxb-socket-test',
-        SLACK_APP_TOKEN: appToken,
-        SLACK_API_URL: slack.apiUrl,
-      }),
-      cwd: repoRoot,
-    });
-    assert.equal(config.slack.mode, 'socket');
-    const logStream = new PassThrough();
-    logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    // Slack's timings scaled down, stated here: pong within 0.5 s, reconnect tries from 50 ms to 400 ms apart.
-    banto = await startBanto({
-      config,
-      logger: createLogger('debug', logStream),
-      clock: createRunningClock(),
-      seedIfEmpty: false,
-      host: '127.0.0.1',
-      runSchedules: false,
-      runMailSender: false,
-      socketTimings: { clientPingTimeoutMs: 500, reconnectMinMs: 50, reconnectMaxMs: 400 },
-    });
+    assert.equal(t.config.slack.mode, 'socket');
+    ({ slack, banto } = t);
   });
   after(async () => {
     process.off('unhandledRejection', onUnhandled);
-    await banto.stop();
-    await slack.stop();
-    await database.drop();
+    await t.close();
   });
 
   const health = async () => {
@@ -131,6 +97,6 @@ describe('Socket Mode against Slack that reconnects and goes away', () => {
     slack.connectionsOpenFailure = undefined;
     await help('U01EXEC');
     await waitFor('/healthz says connected', async () => (await health()).body.slack === 'connected');
-    assert.ok(!logs.includes(appToken), 'the app-level token is never logged');
+    assert.ok(!t.logs().includes(appToken), 'the app-level token is never logged');
   });
 });
