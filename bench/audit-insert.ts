@@ -4,20 +4,9 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/db/connect.js';
 import { createBulkInserter } from '../src/db/bulk-insert.js';
 import { migrateLatest } from '../src/db/migrate.js';
+import { auditColumns as columns } from '../src/services/audit/audit-log.js';
 
 const total = 20_000;
-const columns = [
-  'at',
-  'user_id',
-  'kind',
-  'name',
-  'arguments',
-  'channel_id',
-  'outcome',
-  'reason',
-  'result',
-  'latency_ms',
-] as const;
 const row = {
   at: '2026-11-29 00:00:00.000',
   user_id: 'U01EXEC',

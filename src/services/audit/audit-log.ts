@@ -39,7 +39,8 @@ export interface AuditLogDeps {
 
 const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
 
-const columns = [
+/** The columns of `banto_audit` that a row fills, in insert order. */
+export const auditColumns = [
   'at',
   'user_id',
   'kind',
@@ -85,7 +86,7 @@ export function createAuditLog({
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  const insert = createBulkInserter(db, 'banto_audit', columns);
+  const insert = createBulkInserter(db, 'banto_audit', auditColumns);
 
   const writeQueued = async (): Promise<void> => {
     while (queue.length > 0) {
