@@ -54,6 +54,14 @@ const mail = {
     secondPerson: '自分の依頼は承認できません。別の方に承認を依頼してください。',
     alreadyDecided: (decidedBy: string) => `この依頼は処理済みです (<@${decidedBy}> が承認しました)。`,
     templateNotFound: 'そのテンプレートのバージョンは見つかりません。',
+    /** What a clerk or an executive reads when a mail action cannot be done, by the error's code. */
+    refusedBecause: (code: string) =>
+      ({
+        MAIL_NOT_FOUND: 'そのメールは見つかりません (テスト送信は再送できません)。',
+        TEMPLATE_NOT_APPROVED: 'このメールのテンプレートは承認されていないため、再送できません。',
+        TEMPLATE_NOT_FOUND: 'そのテンプレートのバージョンは見つかりません。',
+        TEMPLATE_ALREADY_DECIDED: 'このバージョンはすでに承認または却下されています。',
+      })[code] ?? `処理できませんでした (${code})。`,
   },
   en: {
     backlogAlert: (minutes: number, id: number, limit: number) =>
@@ -107,6 +115,13 @@ const mail = {
     secondPerson: 'You cannot approve your own request; ask someone else.',
     alreadyDecided: (decidedBy: string) => `This request is already settled: <@${decidedBy}> approved it.`,
     templateNotFound: 'No such template version.',
+    refusedBecause: (code: string) =>
+      ({
+        MAIL_NOT_FOUND: 'No such mail (test sends cannot be resent).',
+        TEMPLATE_NOT_APPROVED: "This mail's template is not approved, so it cannot be resent.",
+        TEMPLATE_NOT_FOUND: 'No such template version.',
+        TEMPLATE_ALREADY_DECIDED: 'This version has already been approved or rejected.',
+      })[code] ?? `That could not be done (${code}).`,
   },
 } satisfies Record<Locale, unknown>;
 

@@ -112,6 +112,10 @@ for (const kind of databaseKinds)
           emulator().pressButton({ userId: EXEC, actionId: 'template_approve', value: draftId, viewId: view.id }),
         );
         assert.match(JSON.stringify(approved.args.view), /承認済み: <@U01EXEC>/);
+        const twice = await next('views.update', () =>
+          emulator().pressButton({ userId: EXEC, actionId: 'template_approve', value: draftId, viewId: view.id }),
+        );
+        assert.match(JSON.stringify(twice.args.view), /このバージョンはすでに承認または却下されています/);
         const after = await t.banto.mail.enqueue({
           template: 'account-notice',
           to: 'a@example.jp',

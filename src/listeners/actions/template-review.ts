@@ -1,3 +1,4 @@
+import { errorCode } from '../../errors.js';
 import { mailMessages } from '../../views/mail-messages.js';
 import { renderTemplateReview } from '../../views/mail.js';
 import { noticeModal } from '../../views/message.js';
@@ -31,8 +32,8 @@ export function createTemplateDecisionAction(
       const version = await mail.decide(id, decision, args.body.user.id);
       audit.auditResult = `${version.name} v${version.version} ${version.state}`;
     } catch (error) {
-      audit.auditResult = (error as { code?: string }).code ?? 'error';
-      notice = (error as Error).message;
+      audit.auditResult = errorCode(error);
+      notice = mailMessages(locale).refusedBecause(errorCode(error));
     }
     const review = await mail.review(id);
     if (review && args.body.view)

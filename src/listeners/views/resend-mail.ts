@@ -56,7 +56,10 @@ export function createResendConfirmView({ mail, locale }: HandlerDeps): Handler<
       await args.ack({ response_action: 'update', view: noticeModal(m.resendTitle, m.resendQueued(id, original)) });
     } catch (error) {
       audit(args, errorCode(error));
-      await args.ack({ response_action: 'update', view: noticeModal(m.resendTitle, (error as Error).message) });
+      await args.ack({
+        response_action: 'update',
+        view: noticeModal(m.resendTitle, m.refusedBecause(errorCode(error))),
+      });
     }
   };
 }
