@@ -8,7 +8,7 @@ import { noticeModal } from '../../views/message.js';
 import { messagesFor, type Locale } from '../../views/messages.js';
 import { renderRefusal } from '../../views/refusal.js';
 import type { BantoContext, HandlerDeps, RegistryEntry } from '../define.js';
-import { decide, findEntry, type Decision } from '../registry.js';
+import { decide, type Decision } from '../registry.js';
 import { describeRequest, type RequestDescription } from './describe-request.js';
 
 export interface AuthorizeAndAuditDeps {
@@ -53,10 +53,14 @@ async function refuse(args: Args, request: RequestDescription, decision: Decisio
   }
 }
 
-/** A handler that failed: the person hears it in the place still open to it (the ack if unused, else the response URL). */
-async function reportFailure(args: Args, request: RequestDescription, acked: boolean, text: string): Promise<void> {
-  const ack = ackOf(args);
-  if (!acked && ack) {
+/** A handler that failed: the person hears it in the place still open (the ack if unused, else the response URL). */
+async function reportFailure(
+  args: Args,
+  request: RequestDescription,
+  ack: LooseAck | undefined,
+  text: string,
+): Promise<void> {
+  if (ack) {
     if (request.kind === 'command') return ack({ response_type: 'ephemeral', text });
     if (request.kind === 'view') return ack({ response_action: 'update', view: noticeModal('Banto', text) });
     await ack();
@@ -64,14 +68,17 @@ async function reportFailure(args: Args, request: RequestDescription, acked: boo
   await respondOf(args)?.({ response_type: 'ephemeral', replace_original: false, text });
 }
 
-/** Each entry's handler, built once, under `kind key`. */
-function buildHandlers(entries: readonly RegistryEntry[], deps: HandlerDeps): Map<string, Run> {
-  const handlers = new Map<string, Run>();
+/** Each entry with its handler, built once, under `kind key`. */
+function buildHandlers(
+  entries: readonly RegistryEntry[],
+  deps: HandlerDeps,
+): Map<string, { entry: RegistryEntry; run: Run }> {
+  const handlers = new Map<string, { entry: RegistryEntry; run: Run }>();
   for (const entry of entries) {
     const id = `${entry.kind} ${entry.key}`;
     if (handlers.has(id)) throw new Error(`the registry declares ${id} twice`);
     // The one place where Bolt's loose argument union meets the handler's typed one; the kind was matched by describeRequest.
-    handlers.set(id, entry.create(deps) as Run);
+    handlers.set(id, { entry, run: entry.create(deps) as Run });
   }
   return handlers;
 }
@@ -87,8 +94,8 @@ function buildHandlers(entries: readonly RegistryEntry[], deps: HandlerDeps): Ma
 export function createAuthorizeAndAudit(
   deps: AuthorizeAndAuditDeps,
 ): Middleware<AnyMiddlewareArgs> & { drain(): Promise<void> } {
-  const { entries, roles, audit, clock, locale, logger, onFinished } = deps;
-  const handlers = buildHandlers(entries, deps.handlerDeps);
+  const { roles, audit, clock, locale, logger, onFinished } = deps;
+  const handlers = buildHandlers(deps.entries, deps.handlerDeps);
   // Handlers go on after Slack has its ack: stop() waits for them before closing the audit trail.
   const inFlight = new Set<Promise<void>>();
   const gate = async (args: Args) => {
@@ -114,10 +121,9 @@ export function createAuthorizeAndAudit(
     };
 
     context.roles = await roles.rolesOf(request.userId);
-    const entry = findEntry(request.kind, request.key, entries);
-    const decision = decide(entry, context.roles);
-    const handler = entry && handlers.get(`${entry.kind} ${entry.key}`);
-    if (!entry || !handler || !decision.allowed) {
+    const found = handlers.get(`${request.kind} ${request.key}`);
+    const decision = decide(found?.entry, context.roles);
+    if (!found || !decision.allowed) {
       await refuse(args, request, decision, locale);
       finish(
         'refused',
@@ -126,23 +132,25 @@ export function createAuthorizeAndAudit(
       );
       return;
     }
-    let acked = false;
     const ack = ackOf(args);
-    if (entry.answers === 'later') {
+    let acked = false;
+    if (found.entry.answers === 'later') {
       acked = true;
       await ack?.();
+    } else if (ack) {
+      // Bolt's Socket Mode ignores a second ack without a word: know whether the handler used it.
+      (args as { ack: LooseAck }).ack = (response) => ((acked = true), ack(response));
     }
-    const wrapped =
-      ack && entry.answers === 'ack' ? { ...args, ack: (response?: unknown) => ((acked = true), ack(response)) } : args;
     try {
-      await handler(wrapped as Args);
+      await found.run(args);
       finish('allowed', context.auditResult ?? 'ok');
     } catch (error) {
       const code = errorCode(error);
       logger.error({ err: error, request: request.key, user: request.userId }, 'listener failed');
       finish('error', code);
       // The person hears that it failed; the error stops here instead of becoming a Slack timeout.
-      await reportFailure(args, request, acked, messagesFor(locale).somethingWentWrong(code)).catch(() => undefined);
+      const text = messagesFor(locale).somethingWentWrong(code);
+      await reportFailure(args, request, acked ? undefined : ack, text).catch(() => undefined);
     }
   };
   const middleware = (args: Args) => {
