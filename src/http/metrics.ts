@@ -22,11 +22,19 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // Label children looked up once per kind and outcome: the hash of the labels is not paid per request.
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(value: number): void }>();
   return {
     registry,
     recordSlackRequest(kind, outcome, latencyMs) {
-      requests.inc({ kind, outcome });
-      duration.observe({ kind }, latencyMs / 1000);
+      const key = `${kind} ${outcome}`;
+      let counter = counters.get(key);
+      if (!counter) counters.set(key, (counter = requests.labels(kind, outcome)));
+      counter.inc();
+      let timer = timers.get(kind);
+      if (!timer) timers.set(kind, (timer = duration.labels(kind)));
+      timer.observe(latencyMs / 1000);
     },
   };
 }
