@@ -84,7 +84,7 @@ export async function benchBoltListeners(): Promise<string> {
   return [
     `### One command through Bolt's processEvent, by number of command handlers (${events.toLocaleString('en')} events, 50 at a time, in-process)`,
     '',
-    "| handlers | Bolt listeners (app.command each): CPU µs per event | Banto's gate + router (roles, permission, audit row): CPU µs per event |",
+    "| handlers | Bolt listeners (app.command each): CPU µs per event | Banto's gate + registry (roles, permission, audit row): CPU µs per event |",
     '|---|---|---|',
     ...rows,
   ].join('\n');

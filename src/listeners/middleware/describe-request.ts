@@ -1,9 +1,9 @@
 import type { RequestKind } from '../define.js';
 
-/** What a Slack request asks for, in the terms of the permission table and the audit trail. */
+/** What a Slack request asks for, in the terms of the registry and the audit trail. */
 export interface RequestDescription {
   kind: RequestKind;
-  /** The permission-table key: `/payments`, `/banto help`, an action_id or a view callback_id. */
+  /** The registry key: `/payments`, `/banto help`, an action_id or a view callback_id. */
   key: string;
   /** The handler's name: the command, action_id or callback_id as Slack sent it. */
   name: string;
