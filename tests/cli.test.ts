@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot } from './helpers/banto.js';
+import { waitFor } from './helpers/wait.js';
 
 const bin = join(repoRoot, 'bin/banto.js');
 const dir = mkdtempSync(join(tmpdir(), 'banto-cli-'));
@@ -123,11 +124,14 @@ describe('banto start (what npm start runs)', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const deadline = Date.now() + 60_000;
-    while (!/Banto ready in local mode on (\S+)/.test(out)) {
-      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`not ready: ${out}\n${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      'Banto to say it is ready',
+      () => {
+        if (child.exitCode !== null) assert.fail(`exited before ready: ${out}\n${err}`);
+        return /Banto ready in local mode on (\S+)/.test(out);
+      },
+      60_000,
+    );
     const url = /Banto ready in local mode on (\S+)/.exec(out)![1];
     assert.match(err, /"users":3000.*seeded the empty embedded database with demo data/);
     assert.match(out, /Slack emulator at http:\/\/127\.0\.0\.1:\d+\/api\//);

@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { waitFor } from './wait.js';
 
 export interface ReceivedMail {
   outboxId: string;
@@ -98,12 +99,9 @@ export async function startSmtpSink({
       accepted = [];
     },
     async waitForCount(count, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      while (accepted.length < count) {
-        if (Date.now() > until)
-          throw new Error(`the sink has ${accepted.length} messages, not ${count}, after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(`${count} messages at the sink`, () => accepted.length >= count, timeoutMs).catch(() => {
+        throw new Error(`the sink has ${accepted.length} messages, not ${count}, after ${timeoutMs} ms`);
+      });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

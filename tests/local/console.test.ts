@@ -5,6 +5,7 @@ import { slashCommands } from '../../src/listeners/registry.js';
 import { startConsole, type LocalConsole } from '../../src/local/console.js';
 import { approveAllDrafts } from '../../src/services/mail/templates.js';
 import { startTestBanto, type TestBanto } from '../helpers/banto.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('local console', () => {
   let t: TestBanto;
@@ -18,11 +19,9 @@ describe('local console', () => {
   const type = async (line: string, expected: RegExp) => {
     const from = screen.length;
     input.write(`${line}\n`);
-    const deadline = Date.now() + 5000;
-    while (!expected.test(screen.slice(from))) {
-      if (Date.now() > deadline) assert.fail(`"${line}" did not show ${expected}; screen:\n${screen.slice(from)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(`"${line}" to show ${expected}`, () => expected.test(screen.slice(from)), 5000).catch(() =>
+      assert.fail(`"${line}" did not show ${expected}; screen:\n${screen.slice(from)}`),
+    );
     return screen.slice(from);
   };
 

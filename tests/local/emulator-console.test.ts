@@ -7,6 +7,7 @@ import { startConsole, type LocalConsole } from '../../src/local/console.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { signSlackRequest } from '../../src/local/signature.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
+import { waitFor } from '../helpers/wait.js';
 
 // The console and the emulator against a plain HTTP server standing in for Banto:
 // what Slack would post when a person presses a button or submits a modal.
@@ -25,13 +26,10 @@ describe('console buttons and modals through the emulator', () => {
   let screen = '';
   output.on('data', (chunk: Buffer) => (screen += chunk.toString()));
 
-  const waitFor = async (pattern: RegExp, from: number) => {
-    const deadline = Date.now() + 5000;
-    while (!pattern.test(screen.slice(from))) {
-      if (Date.now() > deadline) assert.fail(`screen never showed ${pattern}:\n${screen.slice(from)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const waitForScreen = (pattern: RegExp, from: number) =>
+    waitFor(`the screen to show ${pattern}`, () => pattern.test(screen.slice(from)), 5000).catch(() =>
+      assert.fail(`screen never showed ${pattern}:\n${screen.slice(from)}`),
+    );
   const callApi = (method: string, args: Record<string, unknown>) =>
     fetch(`${slack.apiUrl}${method}`, {
       method: 'POST',
@@ -89,10 +87,9 @@ describe('console buttons and modals through the emulator', () => {
       ],
     });
     assert.equal(posted.ok, true);
-    await waitFor(/\[#alerts\] Banto:\nprune-job-runs failed @oncall\n\[1\] Run now/, from);
+    await waitForScreen(/\[#alerts\] Banto:\nprune-job-runs failed @oncall\n\[1\] Run now/, from);
     input.write('1\n');
-    const deadline = Date.now() + 5000;
-    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the request to reach Banto', () => received.length > 0, 5000);
     const [press] = received;
     assert.ok(press, 'the press reached Banto');
     const { payload, raw, headers } = press;
@@ -143,14 +140,13 @@ describe('console buttons and modals through the emulator', () => {
       },
     });
     assert.equal(opened.ok, true);
-    await waitFor(/\[modal: Resend mail\][\s\S]*type `fill`/, from);
+    await waitForScreen(/\[modal: Resend mail\][\s\S]*type `fill`/, from);
     input.write('fill\n');
-    await waitFor(/Customer: $/, from);
+    await waitForScreen(/Customer: $/, from);
     input.write('suzuki@example.com\n');
-    await waitFor(/Mail \[1\) Reminder {2}2\) Digest\]: $/, from);
+    await waitForScreen(/Mail \[1\) Reminder {2}2\) Digest\]: $/, from);
     input.write('2\n');
-    const deadline = Date.now() + 5000;
-    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the request to reach Banto', () => received.length > 0, 5000);
     const view = received[0]?.payload.view as {
       callback_id: string;
       state: { values: Record<string, Record<string, unknown>> };

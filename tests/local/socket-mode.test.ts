@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import type { Envelope } from '../../src/local/socket-mode.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
+import { waitFor } from '../helpers/wait.js';
 
 const appToken = 'xapp-emulator-test-token';
 
@@ -28,12 +29,7 @@ async function nextMessage(
   matches: (m: Record<string, unknown>) => boolean,
   from = 0,
 ) {
-  for (let i = 0; i < 500; i++) {
-    const found = messages.slice(from).find(matches);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('no such message arrived');
+  return waitFor('the message to arrive', () => messages.slice(from).find(matches), 5000);
 }
 
 describe("the emulator's Socket Mode", () => {
