@@ -11,8 +11,19 @@ export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 // the two do not take turns on one core; figures then vary less from run to run.
 export const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
 
+// BENCH_PROFILE=DIR writes each server's CPU profile there (open it in Chrome's DevTools) to see where time goes.
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+
 export async function startServer(script: string, args: string[]): Promise<ChildProcess> {
-  const command = [...pin, process.execPath, '--import', 'tsx', join(root, 'bench/servers', script), ...args];
+  const command = [
+    ...pin,
+    process.execPath,
+    ...profile,
+    '--import',
+    'tsx',
+    join(root, 'bench/servers', script),
+    ...args,
+  ];
   const child = spawn(command[0]!, command.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   await new Promise<void>((ready, fail) => {
     child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready());

@@ -27,6 +27,7 @@ import type { JobDefinition } from './schedules/job.js';
 import type { JobRunner } from './schedules/runner.js';
 import type { MailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
+import { renderUnanswered } from './views/unanswered.js';
 import { createServices } from './wiring.js';
 
 const version: string = (
@@ -128,6 +129,7 @@ async function connectSlack(options: StartOptions, logger: Logger, stack: StopSt
     logger,
     slackLogger: toSlackLogger(logger),
     socketTimings: options.socketTimings ?? (local ? loopback : undefined),
+    unanswered: (kind, reason) => renderUnanswered(kind, reason, config.locale),
   });
   return { bolt, emulator, receiving };
 }

@@ -1,7 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { App, HTTPReceiver, SocketModeReceiver, webApi, type Logger as SlackLogger } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RequestListener } from 'node:http';
+import type { DeliverOptions } from './edge/deliver.js';
+import { GuardedReceiver } from './edge/guarded-receiver.js';
+import { HttpEdge } from './edge/http-receiver.js';
 
 /** Where Slack's requests reach Banto: signed POSTs to /slack/events, or envelopes over a Socket Mode WebSocket. */
 export type Receiving = 'http' | 'socket';
@@ -41,7 +44,17 @@ export interface BoltOptions {
   logger: Logger;
   slackLogger: SlackLogger;
   socketTimings?: SocketTimings | undefined;
+  /** What the edge answers for a request no handler answered in time. */
+  unanswered: DeliverOptions['unanswered'];
 }
+
+/**
+ * Slack shows an error at 3 s; the edge answers for a handler that has not by
+ * then, leaving room for the answer's way back.
+ */
+const ackDeadlineMs = 2500;
+/** Slack's largest bodies (a modal's full state) are a few hundred kB. */
+const bodyLimitBytes = 1024 * 1024;
 
 /**
  * Retries a little, then gives up: the client's default retries for about half an hour and pauses its whole
@@ -81,10 +94,10 @@ async function resolveBotIdentity(clientOptions: webApi.WebClientOptions, token:
   }
 }
 
-// The moment the request arrived, so the audit row's latency includes parsing (and, over HTTP, verification).
+// The moment the envelope arrived, so the audit row's latency includes parsing (HTTP's edge sets its own).
 const customPropertiesExtractor = () => ({ receivedAt: performance.now() });
 
-function createSocketModeReceiver(options: BoltOptions, apiUrl: { slackApiUrl?: string }) {
+function createSocketModeReceiver(options: BoltOptions, apiUrl: { slackApiUrl?: string }, edge: DeliverOptions) {
   if (!options.appToken) throw new Error('an app-level token is required for Socket Mode');
   const timings = options.socketTimings ?? slackSocketTimings;
   const receiver = new SocketModeReceiver({
@@ -98,7 +111,7 @@ function createSocketModeReceiver(options: BoltOptions, apiUrl: { slackApiUrl?: 
   receiver.client.on('connected', () => (state = 'connected'));
   for (const down of ['close', 'reconnecting', 'disconnected'])
     receiver.client.on(down, () => (state = 'disconnected'));
-  return { receiver, socketState: () => state };
+  return { receiver: new GuardedReceiver(receiver, edge), socketState: () => state };
 }
 
 export async function createBolt(options: BoltOptions): Promise<BoltSetup> {
@@ -108,18 +121,14 @@ export async function createBolt(options: BoltOptions): Promise<BoltSetup> {
   const identity = await resolveBotIdentity(clientOptions, botToken, logger);
   // Banto keeps no per-conversation state in Bolt: without the store, each request skips a lookup and a write.
   const common = { token: botToken, ...identity, logger: slackLogger, clientOptions, convoStore: false as const };
+  const edge: DeliverOptions = { logger, ackDeadlineMs, unanswered: options.unanswered };
 
   if (options.receiving === 'socket') {
-    const { receiver, socketState } = createSocketModeReceiver(options, apiUrl);
+    const { receiver, socketState } = createSocketModeReceiver(options, apiUrl, edge);
     return { app: new App({ ...common, receiver }), socketState, botUserId: identity.botUserId };
   }
   if (!options.signingSecret) throw new Error('a signing secret is required in HTTP mode');
-  const receiver = new HTTPReceiver({
-    signingSecret: options.signingSecret,
-    endpoints: '/slack/events',
-    logger: slackLogger,
-    customPropertiesExtractor,
-  });
+  const receiver = new HttpEdge({ ...edge, signingSecret: options.signingSecret, bodyLimitBytes });
   const app = new App({ ...common, receiver });
   return { app, slackEvents: receiver.requestListener, botUserId: identity.botUserId };
 }

@@ -226,7 +226,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   /** A request from the Slack client: a Socket Mode envelope, or a signed POST, as the transport says. */
   private async deliver(
     type: EnvelopeType,
-    payload: Record<string, unknown>,
+    payload: unknown,
     httpBody: string,
     contentType?: string,
   ): Promise<SlackReply> {
@@ -307,6 +307,19 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
 
   private interaction(payload: Record<string, unknown>): Promise<SlackReply> {
     return this.deliver('interactive', payload, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  }
+
+  /**
+   * Sends any value where Slack sends an interaction's payload (over HTTP as the
+   * `payload` field of a signed form), or, with `slash_commands`, any fields where
+   * Slack sends a command's: what a broken or hostile client might send.
+   */
+  sendRaw(type: 'interactive' | 'slash_commands', payload: unknown): Promise<SlackReply> {
+    const form =
+      type === 'interactive'
+        ? new URLSearchParams({ payload: JSON.stringify(payload) })
+        : new URLSearchParams(payload as Record<string, string>);
+    return this.deliver(type, payload, form.toString());
   }
 
   private userRef(userId: string) {

@@ -66,8 +66,9 @@ describe("the emulator's Socket Mode", () => {
     await nextMessage(messages, (m) => m.type === 'hello');
     const reply = emulator.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/banto', text: 'help' });
     const envelope = (await nextMessage(messages, (m) => m.type === 'slash_commands')) as unknown as Envelope;
-    assert.equal(envelope.payload.command, '/banto');
-    assert.equal(envelope.payload.user_id, 'U01EXEC');
+    const command = envelope.payload as Record<string, unknown>;
+    assert.equal(command.command, '/banto');
+    assert.equal(command.user_id, 'U01EXEC');
     assert.equal(envelope.accepts_response_payload, true);
     // An acknowledgement for another envelope does not answer this one.
     socket!.send(JSON.stringify({ envelope_id: 'env-unknown', payload: { text: 'wrong' } }));
@@ -91,7 +92,7 @@ describe("the emulator's Socket Mode", () => {
     )) as unknown as Envelope;
     assert.equal(retry.retry_reason, 'timeout');
     assert.equal(retry.envelope_id, first.envelope_id);
-    assert.equal((retry.payload.event as { type: string }).type, 'app_mention');
+    assert.equal((retry.payload as { event: { type: string } }).event.type, 'app_mention');
     socket!.send(JSON.stringify({ envelope_id: retry.envelope_id }));
     assert.deepEqual(await reply, { status: 200, body: undefined });
     assert.equal(messages.filter((m) => m.type === 'events_api').length, 2, 'acknowledged on the second try: no third');

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { receivings, startTestBanto, waitForAuditRows, type TestBanto } from '../helpers/banto.js';
+
+const CLERK = 'U03CLERK';
+const ENGINEER = 'U06ONCALL';
+const GENERAL = 'C0GENERAL';
+const user = { id: CLERK, username: 'clerk', team_id: 'T0DEMO' };
+
+/** What Slack would never send, each found by driving Banto from outside (issue 11). */
+const malformed: [string, unknown][] = [
+  ['null', null],
+  ['an empty array', []],
+  ['a number', 42],
+  ['a string', 'str'],
+  ['block_actions alone', { type: 'block_actions' }],
+  ['block_actions with no actions', { type: 'block_actions', user, actions: [] }],
+  ['block_actions with no user', { type: 'block_actions', actions: [{ action_id: 'run_job', value: 'x' }] }],
+  [
+    'a button value that is an object',
+    { type: 'block_actions', user, actions: [{ action_id: 'run_job', value: { a: 1 } }] },
+  ],
+  ['a submission with no view', { type: 'view_submission', user }],
+  [
+    'a submission with no user',
+    { type: 'view_submission', view: { callback_id: 'resend_find', state: { values: {} } } },
+  ],
+  ['a submission with no state', { type: 'view_submission', user, view: { callback_id: 'resend_find' } }],
+  [
+    'a submission whose values are null',
+    { type: 'view_submission', user, view: { callback_id: 'resend_find', state: { values: null } } },
+  ],
+];
+
+for (const receiving of receivings) {
+  describe(`the edge refuses what Slack does not send, ${receiving === 'socket' ? 'Socket Mode' : 'signed HTTP'}`, () => {
+    let t: TestBanto;
+    before(async () => {
+      t = await startTestBanto('sqlite', { receiving });
+    });
+    after(() => t.close());
+
+    for (const [name, payload] of malformed) {
+      it(`answers ${name} at once, runs nothing and stays up`, async () => {
+        const reply = await t.banto.emulator!.sendRaw('interactive', payload);
+        // Over HTTP a 400; over Socket Mode, where no status exists, an acknowledgement with no payload.
+        assert.deepEqual(
+          reply,
+          receiving === 'http' ? { status: 400, body: reply.body } : { status: 200, body: undefined },
+        );
+        if (receiving === 'http') assert.equal(reply.body?.error, 'invalid_slack_request');
+        // The positive sign that the edge is done with it and Banto still serves: a command after it is audited.
+        await t.banto.emulator!.sendCommand({
+          userId: ENGINEER,
+          channelId: GENERAL,
+          command: '/banto',
+          text: 'whoami',
+        });
+        const rows = await waitForAuditRows(t.banto, 1, (r) => r.name === '/banto whoami');
+        assert.ok(rows.length >= 1);
+        const health = await fetch(`${t.banto.url}/healthz`);
+        assert.equal(health.status, 200);
+      });
+    }
+
+    it(
+      'answers a command whose fields are not a command with 400, and its text echoed nowhere',
+      { skip: receiving === 'socket' && 'form fields exist only over HTTP' },
+      async () => {
+        const reply = await t.banto.emulator!.sendRaw('slash_commands', {
+          command: 'payments',
+          text: 'today',
+          user_id: CLERK,
+        });
+        assert.equal(reply.status, 400);
+        assert.match(String(reply.body?.reason), /command/);
+      },
+    );
+  });
+}
+
+describe('the edge over HTTP: bodies that are not JSON or forms at all', () => {
+  let t: TestBanto;
+  before(async () => {
+    t = await startTestBanto('sqlite', { receiving: 'http' });
+  });
+  after(() => t.close());
+
+  const cases: [string, string, string][] = [
+    ['payload=null as a form', 'payload=null', 'application/x-www-form-urlencoded'],
+    ['a JSON body null', 'null', 'application/json'],
+    ['random bytes as a form', '\u0001\u00ff%%%=&&==\u0000', 'application/x-www-form-urlencoded'],
+    ['a payload that is not JSON', 'payload=%7B', 'application/x-www-form-urlencoded'],
+    ['a body of an unknown type', 'hello', 'text/plain'],
+  ];
+  for (const [name, body, contentType] of cases) {
+    it(`answers ${name} with 400 and stays up`, async () => {
+      const reply = await t.banto.emulator!.post(body, { contentType });
+      assert.equal(reply.status, 400);
+      assert.equal((await fetch(`${t.banto.url}/healthz`)).status, 200);
+    });
+  }
+
+  it('answers an unsigned ssl_check with 200 and runs nothing', async () => {
+    const reply = await fetch(`${t.banto.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'ssl_check=1&token=x',
+    });
+    assert.equal(reply.status, 200);
+  });
+
+  it("answers Slack's url_verification with its challenge", async () => {
+    const reply = await t.banto.emulator!.post(JSON.stringify({ type: 'url_verification', challenge: 'c-123' }), {
+      contentType: 'application/json',
+    });
+    assert.deepEqual(reply, { status: 200, body: { challenge: 'c-123' } });
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const reply = await t.banto.emulator!.post(`payload=${'x'.repeat(1024 * 1024 + 1)}`);
+    assert.equal(reply.status, 413);
+  });
+});
