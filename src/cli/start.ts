@@ -1,9 +1,27 @@
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import { startBanto } from '../app.js';
 import { loadConfig } from '../config.js';
 import { BantoError } from '../errors.js';
 import { slashCommands } from '../listeners/registry.js';
 import { startConsole } from '../local/console.js';
+import { createLogger } from '../logger.js';
+
+/** SIGTERM's budget: requests in flight answered, audit rows written, mail claims released; then exit regardless. */
+const stopDeadlineMs = 10_000;
+
+/**
+ * A promise nobody awaited is logged and Banto goes on: one bad request must
+ * not end the process for everyone. A thrown exception leaves the process in an
+ * unknown state, so Banto stops the normal way (audit rows written) and exits 1.
+ */
+function handleProcessFailures(logger: Logger, stop: (code: number) => void): void {
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection; Banto goes on'));
+  process.once('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; stopping');
+    stop(1);
+  });
+}
 
 async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promise<void> {
   const config = loadConfig();
@@ -13,20 +31,29 @@ async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promis
       'the console drives the local Slack emulator; unset SLACK_BOT_TOKEN to use it',
     );
   }
-  const banto = await startBanto({ config });
+  const logger = createLogger(config.logLevel);
+  const banto = await startBanto({ config, logger });
   process.stdout.write(
     `Banto ready in ${config.slack.mode} mode on ${banto.url} (env ${config.env}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})\n`,
   );
   if (banto.emulator) process.stdout.write(`Slack emulator at ${banto.emulator.apiUrl}\n`);
 
-  const stop = () => {
+  let stopping = false;
+  const stop = (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => {
+      logger.error({ deadlineMs: stopDeadlineMs }, 'stop took too long; exiting');
+      process.exit(1);
+    }, stopDeadlineMs).unref();
     banto.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  handleProcessFailures(logger, stop);
+  process.once('SIGTERM', () => stop());
+  process.once('SIGINT', () => stop());
 
   const interactive = withConsole === true || (withConsole === 'if-tty' && process.stdin.isTTY === true);
   if (banto.emulator && interactive) {
@@ -38,7 +65,7 @@ async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promis
       commands: slashCommands(),
     });
     await session.closed;
-    stop();
+    stop(0);
   }
 }
 

@@ -13,6 +13,14 @@ export function dialectOf(db: Knex): Dialect {
  * ('yyyy-MM-dd HH:mm:ss.SSS', see time.ts) and read back as strings on both
  * engines, so range queries compare the same way everywhere.
  */
+/**
+ * Up to 10 connections per process; an idle one is closed after 30 s (a
+ * restarted server's dead connections leave the pool that way too). A failed
+ * connect fails the query that waited for it at once (knex's default), and the
+ * next query tries to connect anew.
+ */
+const mysqlPool = { min: 0, max: 10, idleTimeoutMillis: 30_000, createTimeoutMillis: 5000 };
+
 export function openDatabase(url: string, { cwd = process.cwd() } = {}): Knex {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
@@ -51,7 +59,15 @@ export function openDatabase(url: string, { cwd = process.cwd() } = {}): Knex {
       charset: 'utf8mb4',
       supportBigNumbers: true,
       bigNumberStrings: false,
+      // A server that does not answer the handshake is given up on, not waited for (mysql2's default is 10 s).
+      connectTimeout: 5000,
+      // Keep-alive notices a connection that a restart or a firewall dropped, before a query is sent on it.
+      enableKeepAlive: true,
+      keepAliveInitialDelay: 10_000,
     },
-    pool: { min: 0, max: 10 },
+    pool: mysqlPool,
+    // A query waits this long for a free connection (knex's default is 60 s): with the database away, a
+    // command hears "try again" within Slack's 3 s and a job's attempt fails and is retried by its policy.
+    acquireConnectionTimeout: 2000,
   });
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signSlackRequest } from './signature.js';
+import { slackLimitProblems } from './slack-limits.js';
 import { SocketModeServer, type EnvelopeType, type SocketModeOptions } from './socket-mode.js';
 import { webApiMethods, type EmulatorState, type WebApiArgs } from './web-api.js';
 import type { Workspace } from './workspace.js';
@@ -60,6 +61,17 @@ function safeJson(value: string): unknown {
     return value;
   }
 }
+
+/** The calls whose messages and views Slack checks against its limits (and refuses when over). */
+const checkedMethods = new Set([
+  'chat.postMessage',
+  'chat.postEphemeral',
+  'chat.update',
+  'views.open',
+  'views.update',
+  'views.push',
+  'views.publish',
+]);
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
@@ -163,6 +175,15 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     });
   }
 
+  /** Every message, view or ack that Slack would have refused for a field over its limits. */
+  readonly limitProblems: { where: string; problems: string[] }[] = [];
+
+  private checkLimits(where: string, payload: unknown): string[] {
+    const problems = slackLimitProblems(payload);
+    if (problems.length > 0) this.limitProblems.push({ where, problems });
+    return problems;
+  }
+
   private record(method: string, args: WebApiArgs, response: Record<string, unknown>) {
     const call = { method, args, response, at: Date.now() };
     this.calls.push(call);
@@ -178,7 +199,13 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     if (req.method === 'POST' && kind === 'api' && id) {
       const args = parseArgs(raw, contentType);
       const method = webApiMethods[id];
-      const response = method ? method(args, this.state) : { ok: false, error: 'unknown_method' };
+      const problems = checkedMethods.has(id) ? this.checkLimits(id, id.startsWith('views.') ? args.view : args) : [];
+      const response =
+        problems.length > 0
+          ? { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } }
+          : method
+            ? method(args, this.state)
+            : { ok: false, error: 'unknown_method' };
       this.record(id, args, response);
       return sendJson(res, 200, response);
     }
@@ -193,6 +220,8 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     }
     if (req.method === 'POST' && kind === 'response' && id) {
       const args = { ...parseArgs(raw, contentType), response_url_id: id };
+      if (this.checkLimits('response_url', args).length > 0)
+        return sendJson(res, 400, { ok: false, error: 'invalid_blocks' });
       this.record('response_url', args, { ok: true });
       return sendJson(res, 200, { ok: true });
     }
@@ -230,10 +259,15 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     httpBody: string,
     contentType?: string,
   ): Promise<SlackReply> {
-    if (this.transport === 'http') return this.post(httpBody, contentType ? { contentType } : {});
-    const ack = await this.socketMode.deliver(type, payload);
-    // As for an HTTP request that took too long, the person sees a timeout.
-    return ack ? { status: 200, body: ack.payload } : { status: 408, body: undefined };
+    const reply =
+      this.transport === 'http'
+        ? await this.post(httpBody, contentType ? { contentType } : {})
+        : await this.socketMode.deliver(type, payload).then((ack) =>
+            // As for an HTTP request that took too long, the person sees a timeout.
+            ack ? { status: 200, body: ack.payload } : { status: 408, body: undefined },
+          );
+    if (reply.status === 200) this.checkLimits(`${type} ack`, reply.body);
+    return reply;
   }
 
   /** Signs and posts a raw body to Banto, as Slack does; `timestamp` lets tests send stale requests. */

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { JobStatus } from '../schedules/runner.js';
 import { messagesFor, type Locale } from './messages.js';
-import { headerBlock, sectionBlock, type MessageView } from './message.js';
+import { headerBlock, messageView, sectionBlock, type MessageView } from './message.js';
 
 export const runJobActionId = 'jobs_run_now';
 
@@ -41,9 +41,9 @@ export function renderJobs(statuses: JobStatus[], locale: Locale): MessageView {
       },
     });
   }
-  return { text: `${m.jobsTitle}: ${statuses.map((s) => s.name).join(', ')}`, blocks };
+  return messageView(`${m.jobsTitle}: ${statuses.map((s) => s.name).join(', ')}`, blocks);
 }
 
 export function renderJobOutcome(text: string): MessageView {
-  return { text, blocks: [sectionBlock(text)] };
+  return messageView(text, [sectionBlock(text)]);
 }

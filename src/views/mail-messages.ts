@@ -1,3 +1,4 @@
+import { echoInput } from './slack-limits.js';
 import type { Locale } from './messages.js';
 
 /** The sentences of mail: the outbox's alerts, /banto mail-status, templates and /resend-mail. */
@@ -33,7 +34,7 @@ const mail = {
     resendTitle: 'メール再送',
     findLabel: 'メールアドレスまたはユーザーID',
     find: '検索',
-    notFound: (q: string) => `「${q}」に一致する顧客が見つかりません。`,
+    notFound: (q: string) => `「${echoInput(q)}」に一致する顧客が見つかりません。`,
     customer: (name: string, id: string, email: string) => `*${name}* (ユーザー ${id}, ${email})`,
     noMail: 'この顧客へのメールはまだありません。',
     pickLabel: '再送するメール',
@@ -94,7 +95,7 @@ const mail = {
     resendTitle: 'Resend mail',
     findLabel: 'E-mail address or user id',
     find: 'Find',
-    notFound: (q: string) => `No customer matches "${q}".`,
+    notFound: (q: string) => `No customer matches "${echoInput(q)}".`,
     customer: (name: string, id: string, email: string) => `*${name}* (user ${id}, ${email})`,
     noMail: 'No mail has been sent to this customer yet.',
     pickLabel: 'Mail to resend',

@@ -5,7 +5,8 @@ import type { Customer } from '../services/mail/resend.js';
 import type { MailStatus } from '../services/mail/status.js';
 import type { TemplateOverview, TemplateVersion } from '../services/mail/templates.js';
 import { mailMessages } from './mail-messages.js';
-import { headerBlock, sectionBlock, type MessageView } from './message.js';
+import { headerBlock, messageView, sectionBlock, type MessageView } from './message.js';
+import { fitToSlack } from './slack-limits.js';
 import type { Locale } from './messages.js';
 
 export const mailIds = {
@@ -28,14 +29,14 @@ const button = (text: string, actionId: string, value: string, style?: 'primary'
   ...(style ? { style } : {}),
 });
 const modal = (callbackId: string, title: string, blocks: KnownBlock[], extra: Partial<View> = {}): View =>
-  ({
+  fitToSlack({
     type: 'modal',
     callback_id: callbackId,
-    title: plain(title.slice(0, 24)),
+    title: plain(title),
     blocks,
     close: plain('閉じる / Close'),
     ...extra,
-  }) as View;
+  } as View);
 const at = (mail: OutboxMail, zone: string) => mail.createdAt.setZone(zone).toFormat('MM-dd HH:mm');
 
 export function renderTemplateList(templates: TemplateOverview[], locale: Locale): MessageView {
@@ -53,7 +54,7 @@ export function renderTemplateList(templates: TemplateOverview[], locale: Locale
         : sectionBlock(line),
     );
   }
-  return { text: m.templatesTitle, blocks };
+  return messageView(m.templatesTitle, blocks);
 }
 
 /** The review modal: the version rendered with its sample values, and what an executive may do with it. */
@@ -117,10 +118,10 @@ export function renderMailStatus(status: MailStatus, locale: Locale, zone: strin
         )
       : m.nothingQueued,
   ];
-  return {
-    text: `${m.statusTitle(day)}: ${lines[0] ?? ''}`,
-    blocks: [headerBlock(m.statusTitle(day)), sectionBlock(lines.join('\n'))],
-  };
+  return messageView(`${m.statusTitle(day)}: ${lines[0] ?? ''}`, [
+    headerBlock(m.statusTitle(day)),
+    sectionBlock(lines.join('\n')),
+  ]);
 }
 
 export function renderResendFind(locale: Locale, query = '', problem?: string): View {
@@ -189,15 +190,12 @@ export function renderResendConfirm(customer: Customer, mail: OutboxMail, locale
 export function renderBulkRequest(id: number, by: string, count: number, label: string, locale: Locale): MessageView {
   const m = mailMessages(locale);
   const text = m.bulkRequest(by, count, label);
-  return {
-    text,
-    blocks: [
-      sectionBlock(text),
-      {
-        type: 'actions',
-        block_id: 'bulk',
-        elements: [button(m.bulkApprove, mailIds.bulkApprove, String(id), 'primary')],
-      },
-    ],
-  };
+  return messageView(text, [
+    sectionBlock(text),
+    {
+      type: 'actions',
+      block_id: 'bulk',
+      elements: [button(m.bulkApprove, mailIds.bulkApprove, String(id), 'primary')],
+    },
+  ]);
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock, View } from '@slack/types';
+import { clip, fitToSlack, slackLimits } from './slack-limits.js';
 
 /** A message as Banto sends it: blocks plus the plain text Slack shows in notifications. */
 export interface MessageView {
@@ -6,20 +7,25 @@ export interface MessageView {
   blocks: KnownBlock[];
 }
 
+/** A message, cut to Slack's limits: every renderer that returns one ends here. */
+export function messageView(text: string, blocks: KnownBlock[]): MessageView {
+  return fitToSlack({ text, blocks });
+}
+
 export function sectionBlock(markdown: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: markdown } };
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(markdown, slackLimits.sectionText) } };
 }
 
 export function headerBlock(text: string): KnownBlock {
-  return { type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } };
+  return { type: 'header', text: { type: 'plain_text', text: clip(text, slackLimits.headerText), emoji: true } };
 }
 
 /** A modal that only says something (a refusal, a result, an error), with a close button. */
 export function noticeModal(title: string, markdown: string): View {
-  return {
+  return fitToSlack<View>({
     type: 'modal',
-    title: { type: 'plain_text', text: title.slice(0, 24) },
+    title: { type: 'plain_text', text: title },
     close: { type: 'plain_text', text: '閉じる / Close' },
     blocks: [sectionBlock(markdown)],
-  };
+  });
 }

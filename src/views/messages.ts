@@ -1,5 +1,6 @@
 import type { RoleName } from '../config.js';
 import { formatYen } from './format.js';
+import { echoInput } from './slack-limits.js';
 
 export type Locale = 'ja' | 'en';
 
@@ -88,6 +89,7 @@ const ja = {
   payVsLastWeek: (label: string, total: string, change: string) => `先週の同じ曜日 (${label}) ${total} から ${change}`,
   payExpected: (expected: string, paid: string) => `*支払日*: 予定 ${expected} / 入金 ${paid}`,
   somethingWentWrong: (code: string) => `処理中にエラーが発生しました (${code})。監査ログに記録されています。`,
+  invalidInput: 'Slack から届いた入力を読み取れませんでした。モーダルを開き直してもう一度お試しください。',
   answerLate: 'Banto が時間内に応答できませんでした。少し待ってからもう一度お試しください。',
   answerFailed: 'Banto がこのリクエストを処理できませんでした。少し待ってからもう一度お試しください。',
   jobsTitle: 'バッチジョブ',
@@ -100,7 +102,7 @@ const ja = {
   jobStarted: (job: string) => `*${job}* を開始しました…`,
   jobFinished: (job: string, status: string, ms: number, detail: string) =>
     `*${job}*: ${status} (${ms} ms)${detail ? ` — ${detail}` : ''}`,
-  jobUnknown: (job: string) => `*${job}* というジョブはありません。`,
+  jobUnknown: (job: string) => `*${echoInput(job)}* というジョブはありません。`,
   jobFailed: (job: string, attempts: number, error: string) =>
     `:rotating_light: ジョブ *${job}* が ${attempts} 回試して失敗しました: ${error}`,
   jobCrashed: (job: string, host: string) =>
@@ -185,6 +187,7 @@ const en: Messages = {
     `Same weekday last week (${label}) ${total}: ${change}`,
   payExpected: (expected: string, paid: string) => `*Payment day*: expected ${expected} / paid ${paid}`,
   somethingWentWrong: (code: string) => `Something went wrong (${code}); it is recorded in the audit log.`,
+  invalidInput: 'Banto could not read what Slack sent; open the modal again and retry.',
   answerLate: 'Banto could not answer in time; try again shortly.',
   answerFailed: 'Banto could not handle this request; try again shortly.',
   jobsTitle: 'Batch jobs',
@@ -197,7 +200,7 @@ const en: Messages = {
   jobStarted: (job: string) => `Started *${job}*…`,
   jobFinished: (job: string, status: string, ms: number, detail: string) =>
     `*${job}*: ${status} (${ms} ms)${detail ? ` — ${detail}` : ''}`,
-  jobUnknown: (job: string) => `There is no job named *${job}*.`,
+  jobUnknown: (job: string) => `There is no job named *${echoInput(job)}*.`,
   jobFailed: (job: string, attempts: number, error: string) =>
     `:rotating_light: Job *${job}* failed after ${attempts} attempt(s): ${error}`,
   jobCrashed: (job: string, host: string) =>

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Amounts, PaymentDayFigures, PeriodProblem, PeriodSummary } from '../services/payments/index.js';
 import { formatCount, formatYen } from './format.js';
 import { messagesFor, type Locale } from './messages.js';
-import { headerBlock, sectionBlock, type MessageView } from './message.js';
+import { headerBlock, messageView, sectionBlock, type MessageView } from './message.js';
 
 const pair = (a: Amounts, unit: string) => `${formatCount(a.count)}${unit} / ${formatYen(a.total)}`;
 
@@ -53,16 +53,16 @@ export function renderPeriodSummary(summary: PeriodSummary, locale: Locale): Mes
     );
   const day = summary.paymentDay;
   if (day) blocks.push(sectionBlock(m.payExpected(pair(day.expected, unit), pair(day.paid, unit))));
-  return {
-    text: `${title}: ${m.paymentsLine(formatCount(summary.succeeded.count), formatYen(summary.succeeded.total))}`,
+  return messageView(
+    `${title}: ${m.paymentsLine(formatCount(summary.succeeded.count), formatYen(summary.succeeded.total))}`,
     blocks,
-  };
+  );
 }
 
 export function renderPaymentsUsage(problem: PeriodProblem, locale: Locale): MessageView {
   const m = messagesFor(locale);
   const text = `${m.paymentsProblem[problem]}\n${m.paymentsUsage}`;
-  return { text, blocks: [sectionBlock(text)] };
+  return messageView(text, [sectionBlock(text)]);
 }
 
 /** After a payment day: expected against paid, and the customers (ids, never card data) whose payment failed. */
@@ -73,5 +73,5 @@ export function renderPaymentDay(label: string, day: PaymentDayFigures, locale: 
     m.payExpected(pair(day.expected, m.countUnit), pair(day.paid, m.countUnit)),
     m.failedCustomers(day.failedUserIds.length > 0 ? day.failedUserIds.map((id) => `#${id}`).join(', ') : '—'),
   ];
-  return { text: `${title}: ${lines[0]}`, blocks: [headerBlock(title), sectionBlock(lines.join('\n'))] };
+  return messageView(`${title}: ${lines[0]}`, [headerBlock(title), sectionBlock(lines.join('\n'))]);
 }

@@ -122,3 +122,100 @@ describe('the edge over HTTP: bodies that are not JSON or forms at all', () => {
     assert.equal(reply.status, 413);
   });
 });
+
+const submission = (callbackId: string, values: unknown, privateMetadata?: string) => ({
+  type: 'view_submission',
+  team: { id: 'T0DEMO' },
+  user,
+  api_app_id: 'A0BANTO',
+  view: {
+    id: 'V0FORGED',
+    callback_id: callbackId,
+    ...(privateMetadata === undefined ? {} : { private_metadata: privateMetadata }),
+    state: { values },
+  },
+});
+const shownToPeople = (value: unknown) => JSON.stringify(value ?? '');
+
+for (const receiving of receivings) {
+  describe(`values inside well-formed requests, ${receiving === 'socket' ? 'Socket Mode' : 'signed HTTP'}`, () => {
+    let t: TestBanto;
+    before(async () => {
+      t = await startTestBanto('sqlite', { receiving });
+    });
+    after(() => t.close());
+
+    const invalidSubmissions: [string, unknown][] = [
+      [
+        'resend_find whose query is a number',
+        submission('resend_find', { customer: { query: { type: 'plain_text_input', value: 42 } } }),
+      ],
+      [
+        'resend_pick whose private_metadata is "{"',
+        submission('resend_pick', { mail: { id: { selected_option: { value: '1' } } } }, '{'),
+      ],
+      ['resend_confirm with no private_metadata', submission('resend_confirm', {})],
+    ];
+    for (const [name, payload] of invalidSubmissions) {
+      it(`answers ${name} in the modal, audits it as INVALID_INPUT and shows no internal value`, async () => {
+        const reply = await t.banto.emulator!.sendRaw('interactive', payload);
+        assert.equal(reply.status, 200);
+        assert.equal(reply.body?.response_action, 'update');
+        assert.match(shownToPeople(reply.body), /モーダルを開き直して/);
+        assert.doesNotMatch(shownToPeople(reply.body), /NaN|undefined|\[object Object\]/);
+        const callbackId = (payload as { view: { callback_id: string } }).view.callback_id;
+        const [row] = await waitForAuditRows(t.banto, 1, (r) => r.name === callbackId && r.result === 'INVALID_INPUT');
+        assert.equal(row?.outcome, 'error');
+      });
+    }
+
+    it('answers a "Run now" press for a job that does not exist with its name cut short', async () => {
+      const press = {
+        type: 'block_actions',
+        team: { id: 'T0DEMO' },
+        user: { id: ENGINEER },
+        api_app_id: 'A0BANTO',
+        channel: { id: GENERAL },
+        response_url: `${t.banto.emulator!.apiUrl.replace(/api\/$/, '')}response/R-forged`,
+        actions: [{ type: 'button', action_id: 'jobs_run_now', block_id: 'b', value: `<!channel>${'j'.repeat(1990)}` }],
+      };
+      const reply = await t.banto.emulator!.sendRaw('interactive', press);
+      assert.equal(reply.status, 200);
+      await waitForAuditRows(t.banto, 1, (r) => r.name === 'jobs_run_now' && r.result === 'unknown job');
+      const answer = t.banto.emulator!.callsTo('response_url').find((c) => c.args.response_url_id === 'R-forged');
+      assert.ok(answer, 'the person is told');
+      const text = shownToPeople(answer.args);
+      assert.ok(text.length < 1000, `the answer is ${text.length} characters`);
+      assert.doesNotMatch(text, /<!channel>|\[object Object\]/);
+    });
+
+    it('refuses /banto with a 10,000-character word in a short answer within Slack limits', async () => {
+      const reply = await t.banto.emulator!.sendCommand({
+        userId: ENGINEER,
+        channelId: GENERAL,
+        command: '/banto',
+        text: 'w'.repeat(10_000),
+      });
+      assert.equal(reply.status, 200);
+      assert.ok(shownToPeople(reply.body).length < 1000);
+      await waitForAuditRows(t.banto, 1, (r) => r.name.startsWith('/banto w') && r.outcome === 'refused');
+    });
+
+    it('opens the resend modal for /resend-mail with 10,000 characters, its fields within Slack limits', async () => {
+      const emulator = t.banto.emulator!;
+      const before = emulator.callsTo('views.open').length;
+      await emulator.sendCommand({
+        userId: CLERK,
+        channelId: GENERAL,
+        command: '/resend-mail',
+        text: 'q'.repeat(10_000),
+      });
+      await waitForAuditRows(t.banto, 1, (r) => r.name === '/resend-mail' && r.result === 'not found');
+      const opened = emulator.callsTo('views.open').slice(before);
+      assert.equal(opened.length, 1);
+      assert.equal(opened[0]?.response.ok, true, JSON.stringify(opened[0]?.response));
+    });
+
+    after(() => assert.deepEqual(t.banto.emulator!.limitProblems, [], 'nothing Slack would refuse'));
+  });
+}

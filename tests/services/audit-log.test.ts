@@ -62,5 +62,30 @@ for (const kind of databaseKinds) {
         ['U1', 'U2'],
       );
     });
+
+    it('holds at most maxQueued rows while the database is away; the rest, and what is left at stop, go to the log', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+      const audit = createAuditLog({ db: t.db, logger, retryDelayMs: 50, maxQueued: 3 });
+      const rowsBefore = (await t.db('banto_audit')).length;
+      await t.db.schema.renameTable('banto_audit', 'banto_audit_away');
+      try {
+        for (let i = 1; i <= 5; i++) audit.record(entry(i));
+        assert.equal(audit.pending(), 3);
+        const overflow = lines.filter((l) => l.includes('audit queue full')).map((l) => JSON.parse(l).audit.user_id);
+        assert.deepEqual(overflow, ['U4', 'U5']);
+        await audit.close();
+        const atStop = lines.find((l) => l.includes('could not be written at stop'));
+        assert.ok(atStop, 'the rows left at stop are logged');
+        assert.deepEqual(
+          JSON.parse(atStop).audit.map((r: { user_id: string }) => r.user_id),
+          ['U1', 'U2', 'U3'],
+        );
+        assert.equal(audit.pending(), 0);
+      } finally {
+        await t.db.schema.renameTable('banto_audit_away', 'banto_audit');
+      }
+      assert.equal((await t.db('banto_audit')).length, rowsBefore, 'nothing was written twice');
+    });
   });
 }

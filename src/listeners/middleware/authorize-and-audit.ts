@@ -163,7 +163,8 @@ export function createAuthorizeAndAudit(
       logger.error({ err: error, request: request.key, user: request.userId }, 'listener failed');
       recordOutcome(deps, request, started, 'error', code);
       // The person hears that it failed; the error stops here instead of becoming a Slack timeout.
-      const text = messagesFor(locale).somethingWentWrong(code);
+      const m = messagesFor(locale);
+      const text = code === 'INVALID_INPUT' ? m.invalidInput : m.somethingWentWrong(code);
       await reportFailure(args, request, state.acked ? undefined : ack, text).catch(() => undefined);
     }
   };

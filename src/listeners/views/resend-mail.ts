@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { errorCode } from '../../errors.js';
-import type { Customer } from '../../services/mail/resend.js';
 import { mailMessages } from '../../views/mail-messages.js';
 import { renderResendConfirm, renderResendPick } from '../../views/mail.js';
 import { noticeModal } from '../../views/message.js';
 import type { Handler, HandlerArgs, HandlerDeps } from '../define.js';
+import { decimalId, readInput, readJsonInput, textValue } from '../inputs.js';
+
+const customerMetadata = z.object({ id: z.string(), email: z.string(), name: z.string() });
 
 type Args = HandlerArgs<'view', 'ack'>;
 const audit = (args: Args, result: string) => (args.context.auditResult = result);
@@ -12,7 +15,8 @@ const audit = (args: Args, result: string) => (args.context.auditResult = result
 export function createResendFindView({ mail, locale, clock }: HandlerDeps): Handler<'view', 'ack'> {
   const m = mailMessages(locale);
   return async (args) => {
-    const query = args.view.state.values.customer?.query?.value?.trim() ?? '';
+    const typed = readInput(textValue, args.view.state.values.customer?.query?.value, 'the customer query');
+    const query = typed?.trim() ?? '';
     const customer = await mail.findCustomer(query);
     audit(args, customer ? `customer ${customer.id}` : 'not found');
     if (!customer) return args.ack({ response_action: 'errors', errors: { customer: m.notFound(query) } });
@@ -33,7 +37,7 @@ export function createResendPickView({ mail, locale }: HandlerDeps): Handler<'vi
   const m = mailMessages(locale);
   return async (args) => {
     const id = Number(args.view.state.values.mail?.id?.selected_option?.value ?? NaN);
-    const customer = JSON.parse(args.view.private_metadata || '{}') as Customer;
+    const customer = readJsonInput(customerMetadata, args.view.private_metadata, 'the customer of the modal');
     const chosen = Number.isFinite(id) ? await mail.find(id) : undefined;
     // Only the customer's own mail can be picked, whatever the submission says.
     if (!chosen || (chosen.userId !== customer.id && chosen.to !== customer.email)) {
@@ -49,7 +53,7 @@ export function createResendPickView({ mail, locale }: HandlerDeps): Handler<'vi
 export function createResendConfirmView({ mail, locale }: HandlerDeps): Handler<'view', 'ack'> {
   const m = mailMessages(locale);
   return async (args) => {
-    const original = Number(args.view.private_metadata);
+    const original = readInput(decimalId, args.view.private_metadata, 'the mail of the modal');
     try {
       const id = await mail.resend(original, args.body.user.id);
       audit(args, `resend #${id} of #${original}`);

@@ -35,6 +35,11 @@ export interface AuditLogDeps {
   /** How long the first queued entry waits for others to share its INSERT. */
   batchWindowMs?: number;
   retryDelayMs?: number;
+  /**
+   * Rows held while the database is away. Past this, a row goes to the log
+   * instead (about 200 bytes a row: 100,000 is some 20 MB).
+   */
+  maxQueued?: number;
 }
 
 const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
@@ -81,6 +86,7 @@ export function createAuditLog({
   maxBatch = 250,
   batchWindowMs = 20,
   retryDelayMs = 500,
+  maxQueued = 100_000,
 }: AuditLogDeps): AuditLog {
   let queue: ReturnType<typeof toRow>[] = [];
   let writing: Promise<void> | undefined;
@@ -127,6 +133,10 @@ export function createAuditLog({
         logger.error({ audit: toRow(entry) }, 'audit entry recorded after close');
         return;
       }
+      if (queue.length >= maxQueued) {
+        logger.error({ audit: toRow(entry), queued: queue.length }, 'audit queue full; the row is in this log only');
+        return;
+      }
       queue.push(toRow(entry));
       scheduleDrain(queue.length >= maxBatch ? 0 : batchWindowMs);
     },
@@ -135,7 +145,13 @@ export function createAuditLog({
       closed = true;
       clearTimeout(timer);
       timer = undefined;
-      await flush();
+      try {
+        await flush();
+      } catch (error) {
+        // The last way out: the rows the database would not take go to the log, so none is lost.
+        logger.error({ err: error, audit: queue }, 'audit rows could not be written at stop; they are in this log');
+        queue = [];
+      }
     },
     pending: () => queue.length,
   };
