@@ -10,13 +10,14 @@ const slackId = z.string().min(1).max(255);
 const user = z.looseObject({ id: slackId });
 const optionalText = z.string().optional();
 
+// Slack sends every command with a response_url and a trigger_id; handlers rely on both.
 const command = z.looseObject({
   command: z.string().regex(/^\/\S{1,64}$/),
   text: z.string(),
   user_id: slackId,
   channel_id: slackId,
-  trigger_id: optionalText,
-  response_url: optionalText,
+  trigger_id: z.string().min(1),
+  response_url: z.url({ protocol: /^https?$/ }),
 });
 
 const blockActions = z.looseObject({
@@ -83,7 +84,8 @@ export type CheckedBody = { ok: true; kind: SlackBodyKind } | { ok: false; reaso
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'not a Slack request';
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+  const message = issue.message.endsWith('received undefined') ? 'missing' : issue.message;
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${message}` : message;
 }
 
 /** Checks a parsed body (a command's form fields, or the JSON of an interaction or event). */

@@ -9,6 +9,7 @@ import type {
 } from '@slack/bolt';
 import type { RoleName } from '../config.js';
 import type { HelpKey } from '../views/messages.js';
+import type { AnswerRoute } from './middleware/reliable-respond.js';
 import type { ListenerDeps } from './deps.js';
 
 /** What the gate puts in `context` before a handler runs. */
@@ -17,6 +18,8 @@ export interface BantoContext {
   /** A handler may set a short result for the audit row (default "ok"). */
   auditResult?: string;
   receivedAt?: number;
+  /** Set when an answer did not go by response_url: how it reached the person, or `lost`. */
+  answerRoute?: AnswerRoute;
 }
 
 type WithContext = AllMiddlewareArgs<BantoContext>;

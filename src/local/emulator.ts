@@ -73,6 +73,9 @@ const checkedMethods = new Set([
   'views.publish',
 ]);
 
+/** How an emulated call fails: an HTTP status (429 with Retry-After), a Web API error such as internal_error, or no answer. */
+export type EmulatedFailure = { status: number; retryAfterSeconds?: number } | { error: string } | { hangMs: number };
+
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
@@ -175,6 +178,29 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     });
   }
 
+  private readonly failures = new Map<string, EmulatedFailure[]>();
+
+  /**
+   * The next calls to `target` (a Web API method, `response_url` or `upload`)
+   * fail as given, one failure a call, in order; later calls succeed again.
+   */
+  failNext(target: string, ...failures: EmulatedFailure[]): void {
+    this.failures.set(target, [...(this.failures.get(target) ?? []), ...failures]);
+  }
+
+  private fail(res: ServerResponse, target: string, args: WebApiArgs, failure: EmulatedFailure): void {
+    this.record(target, args, { ok: false, error: `emulated ${JSON.stringify(failure)}` });
+    if ('hangMs' in failure) {
+      // Slack that never answers: the connection stays open until the client gives up (or the time passes).
+      const timer = setTimeout(() => res.destroy(), failure.hangMs);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if ('error' in failure) return sendJson(res, 200, { ok: false, error: failure.error });
+    const headers = failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
+    res.writeHead(failure.status, { 'content-type': 'text/plain', ...headers }).end(`emulated ${failure.status}`);
+  }
+
   /** Every message, view or ack that Slack would have refused for a field over its limits. */
   readonly limitProblems: { where: string; problems: string[] }[] = [];
 
@@ -196,6 +222,10 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     const contentType = req.headers['content-type'] ?? '';
     const [, kind, id] = url.pathname.split('/');
     if (req.method === 'POST' && kind === 'api' && id === 'apps.connections.open') return this.openConnection(req, res);
+    const target =
+      kind === 'api' ? id : kind === 'response' ? 'response_url' : kind === 'upload' ? 'upload' : undefined;
+    const failure = target ? this.failures.get(target)?.shift() : undefined;
+    if (failure && target) return this.fail(res, target, parseArgs(raw, contentType), failure);
     if (req.method === 'POST' && kind === 'api' && id) {
       const args = parseArgs(raw, contentType);
       const method = webApiMethods[id];

@@ -48,7 +48,9 @@ function openView(args: WebApiArgs, state: EmulatorState, id: string) {
 }
 
 function postMessage(args: WebApiArgs, state: EmulatorState) {
-  if (!findChannel(state, args.channel)) return fail('channel_not_found');
+  // A user id as the channel is the bot's direct message with that person, as on Slack.
+  const dm = state.workspace.users.some((u) => u.id === args.channel);
+  if (!dm && !findChannel(state, args.channel)) return fail('channel_not_found');
   const ts = `${Math.floor(Date.now() / 1000)}.${state.nextId('').padStart(6, '0')}`;
   return {
     ok: true,

@@ -10,6 +10,7 @@ import { renderRefusal } from '../../views/refusal.js';
 import type { BantoContext, HandlerDeps, RegistryEntry } from '../define.js';
 import { decide, type Decision } from '../registry.js';
 import { describeRequest, type RequestDescription } from './describe-request.js';
+import { createReliableRespond } from './reliable-respond.js';
 
 export interface AuthorizeAndAuditDeps {
   entries: readonly RegistryEntry[];
@@ -111,6 +112,19 @@ function recordOutcome(
   onFinished?.(kind, outcome, latencyMs);
 }
 
+/** Commands and actions answer through a respond that retries and falls back to the Web API (reliable-respond.ts). */
+function installRespond(args: Args, request: RequestDescription, context: BantoContext, logger: Logger): void {
+  const url = (args.body as { response_url?: unknown }).response_url;
+  (args as { respond?: RespondFn }).respond = createReliableRespond({
+    responseUrl: typeof url === 'string' ? url : undefined,
+    client: args.client,
+    userId: request.userId,
+    channelId: request.channelId,
+    logger,
+    onRoute: (route) => (context.answerRoute = route),
+  });
+}
+
 function trackAck(ack: LooseAck, state: { acked: boolean }): LooseAck {
   return (response) => ((state.acked = true), ack(response));
 }
@@ -137,10 +151,14 @@ export function createAuthorizeAndAudit(
     const started = typeof context.receivedAt === 'number' ? context.receivedAt : performance.now();
 
     context.roles = await roles.rolesOf(request.userId);
+    if (request.kind === 'command' || request.kind === 'action') installRespond(args, request, context, logger);
     const found = handlers.get(`${request.kind} ${request.key}`);
     const decision = decide(found?.entry, context.roles);
     if (!found || !decision.allowed) {
-      await refuse(args, request, decision, locale);
+      // Telling the person can fail (a channel the bot is not in); the refusal is audited all the same.
+      await refuse(args, request, decision, locale).catch((error: unknown) =>
+        logger.warn({ err: error, request: request.key }, 'could not tell the person about a refusal'),
+      );
       const reason =
         decision.reason === 'missing-role' ? `requires ${decision.requiredRoles.join(' or ')}` : 'unknown request';
       recordOutcome(deps, request, started, 'refused', undefined, reason);
@@ -157,7 +175,8 @@ export function createAuthorizeAndAudit(
     }
     try {
       await found.run(args);
-      recordOutcome(deps, request, started, 'allowed', context.auditResult ?? 'ok');
+      const route = context.answerRoute ? `answered by ${context.answerRoute}` : undefined;
+      recordOutcome(deps, request, started, 'allowed', context.auditResult ?? 'ok', route);
     } catch (error) {
       const code = errorCode(error);
       logger.error({ err: error, request: request.key, user: request.userId }, 'listener failed');
