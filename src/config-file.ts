@@ -101,6 +101,12 @@ export const fileSchema = z.strictObject({
           .optional(),
         enabled: z.boolean().optional(),
         timezone: zone.optional(),
+        retry: z
+          .strictObject({
+            attempts: z.number().int().min(1).max(10),
+            backoff_seconds: z.number().positive().max(3600),
+          })
+          .optional(),
       }),
     )
     .default({}),

@@ -21,6 +21,8 @@ export interface ScheduleOverride {
   cron?: string | undefined;
   enabled?: boolean | undefined;
   timezone?: string | undefined;
+  /** Attempts in all, and the first wait between them (it doubles after each failure). */
+  retry?: { attempts: number; backoff_seconds: number } | undefined;
 }
 
 export interface Config {

@@ -8,7 +8,7 @@ import { createLogNotifier } from './notifier/log.js';
 import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
 import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
 import type { JobDefinition } from './schedules/job.js';
-import { createJobAlerts } from './schedules/job-alerts.js';
+import { createJobAlerts, type RunnerHooks } from './schedules/job-alerts.js';
 import { createJobRunner } from './schedules/runner.js';
 import { createChannelGuard } from './services/access/channel-guard.js';
 import { createRoleResolver } from './services/access/roles.js';
@@ -30,6 +30,8 @@ export interface ServiceWiring {
   extraJobs?: JobDefinition[] | undefined;
   /** Tests and benchmarks hand in their own; default from SMTP_URL. */
   mailTransport?: MailTransport | undefined;
+  /** Told of each failed attempt of a job that will be tried again (the CLI prints it). */
+  onJobAttemptFailed?: RunnerHooks['attemptFailed'];
 }
 
 /**
@@ -47,6 +49,7 @@ export function createServices({
   host,
   extraJobs = [],
   mailTransport,
+  onJobAttemptFailed,
 }: ServiceWiring) {
   const m = messagesFor(config.locale);
   const noSlack = async (): Promise<never> => {
@@ -109,7 +112,13 @@ export function createServices({
     config.schedules,
   );
   const jobs = createJobRunner(
-    { db, clock, logger, hooks: createJobAlerts({ alerts, locale: config.locale, logger }), host },
+    {
+      db,
+      clock,
+      logger,
+      hooks: { ...createJobAlerts({ alerts, locale: config.locale, logger }), attemptFailed: onJobAttemptFailed },
+      host,
+    },
     table,
     config.timezone,
   );

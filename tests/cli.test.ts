@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startSlackEmulator } from '../src/local/emulator.js';
+import { demoWorkspace } from '../src/local/workspace.js';
 import { repoRoot } from './helpers/banto.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -28,6 +30,22 @@ function banto(args: string[], extra: Record<string, string> = {}) {
     encoding: 'utf8',
     timeout: 60_000,
   });
+}
+
+/** As banto() but without blocking this process, so a Slack emulator in it can answer the CLI. */
+function bantoAsync(args: string[], extra: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: cleanEnv(extra) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    }),
+  );
 }
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +82,7 @@ describe('the banto command', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(
       run.stdout,
-      /^prune-job-runs: succeeded in \d+ ms — deleted 0 runs and 0 resolved alerts older than 30 days\n$/,
+      /^prune-job-runs: succeeded after 1 attempt in \d+\.\d s — deleted 0 runs and 0 resolved alerts older than 30 days\n$/,
     );
     assert.match(
       banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout,
@@ -76,6 +94,51 @@ describe('the banto command', () => {
       unknown.stderr,
       /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health \[UNKNOWN_JOB\]/,
     );
+  });
+
+  /** The demo config, with the daily summary retried twice, one second apart. */
+  const quickRetries = () => {
+    const yaml = join(dir, 'quick-retries.yml');
+    const demo = readFileSync(join(repoRoot, 'config/banto.yml'), 'utf8');
+    const quick = 'schedules:\n  billing-daily-summary: { retry: { attempts: 2, backoff_seconds: 1 } }\n';
+    writeFileSync(yaml, demo.replace(/^schedules:.*\n( {2}#.*\n)?/m, quick));
+    return yaml;
+  };
+  const slackEnv = (apiUrl: string) => ({
+    BANTO_CONFIG: quickRetries(),
+    SLACK_BOT_TOKEN: 'xoxb-cli-test',
+    SLACK_SIGNING_SECRET: 'cli-test-signing-secret-0123',
+    SLACK_API_URL: apiUrl,
+    BANTO_LOCALE: 'en',
+  });
+
+  it('with Slack away, prints each failed attempt and the wait, gives up within the retry policy and exits 1', async () => {
+    // Nothing listens on port 9 of loopback: every Web API call is refused.
+    const run = await bantoAsync(['jobs', 'run', 'billing-daily-summary'], slackEnv('http://127.0.0.1:9/api/'));
+    assert.equal(run.status, 1, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 2, run.stdout);
+    assert.match(lines[0]!, /^billing-daily-summary: attempt 1 failed — .+; next attempt in 1 s$/);
+    assert.match(lines[1]!, /^billing-daily-summary: failed after 2 attempts in \d+\.\d s — .+/);
+    assert.match(
+      banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout,
+      /billing-daily-summary —[^\n]*\n[^\n]*\nLast run: failed/,
+    );
+  });
+
+  it('knows the bot from auth.test: a member of the billing channel, so the run posts and raises no alert', async () => {
+    const emulator = await startSlackEmulator({ workspace: demoWorkspace, signingSecret: 'unused-here-0123456789' });
+    try {
+      const run = await bantoAsync(['jobs', 'run', 'billing-daily-summary'], slackEnv(emulator.apiUrl));
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /^billing-daily-summary: succeeded after 1 attempt/);
+      assert.equal(emulator.callsTo('auth.test').length, 1);
+      const channels = emulator.callsTo('chat.postMessage').map((c) => c.args.channel);
+      assert.ok(channels.includes('C0BILLING'), 'the summary is posted');
+      assert.ok(!channels.includes('C0ALERTS'), 'and no alert about outsiders in the billing channel');
+    } finally {
+      await emulator.stop();
+    }
   });
 
   it('stops at start with one message naming every bad config key', () => {

@@ -1,30 +1,36 @@
-import { webApi } from '@slack/bolt';
 import { pino } from 'pino';
 import { createSystemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateLatest } from '../db/migrate.js';
-import { createServices } from '../wiring.js';
+import { createWebClient, resolveBotIdentity } from '../slack-client.js';
+import { createServices, type ServiceWiring } from '../wiring.js';
 
 export type CliServices = ReturnType<typeof createServices>;
 
 /** The services Banto runs with, without timers or an HTTP server: alerts go to Slack when a bot token is set, else to the log. */
-export async function withServices<T>(use: (services: CliServices, config: Config) => Promise<T>): Promise<T> {
+export async function withServices<T>(
+  use: (services: CliServices, config: Config) => Promise<T>,
+  wiring: Pick<ServiceWiring, 'onJobAttemptFailed'> = {},
+): Promise<T> {
   const config = loadConfig();
   const db = openDatabase(config.databaseUrl);
+  const logger = pino({ level: config.logLevel }, process.stderr);
   try {
     await migrateLatest(db);
-    const client = config.slack.botToken
-      ? new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl })
-      : undefined;
+    const { botToken, apiUrl } = config.slack;
+    const client = botToken ? createWebClient(botToken, { apiUrl }) : undefined;
+    // Like the app: the billing-channel guard must know the bot is a member, not an outsider.
+    const identity = botToken ? await resolveBotIdentity(botToken, { apiUrl }, logger) : undefined;
     const services = createServices({
       config,
       db,
       clock: createSystemClock(config.timezone),
-      logger: pino({ level: config.logLevel }, process.stderr),
+      logger,
       client,
-      botUserId: () => undefined,
+      botUserId: () => identity?.botUserId,
       host: `cli:${process.pid}`,
+      ...wiring,
     });
     try {
       return await use(services, config);

@@ -10,6 +10,7 @@ export interface ExecuteDeps {
   clock: Clock;
   logger: Logger;
   lease: Duration;
+  onRetry?: ((attempt: number, error: string, retryInMs: number) => void) | undefined;
 }
 
 export interface RunOutcome {
@@ -84,6 +85,7 @@ export async function executeClaimedRun(
         if (!timedOut && isRetryable(error) && attempt < job.retry.attempts) {
           const wait = job.retry.backoff.toMillis() * 2 ** (attempt - 1);
           log.warn({ err: error, attempt, retryInMs: wait }, 'job failed; retrying');
+          deps.onRetry?.(attempt, describe(error), wait);
           await sleep(wait);
           attempt += 1;
           await renewLease(db, runId, clock.now().plus(lease), attempt);

@@ -76,6 +76,12 @@ export function applyScheduleOverrides(
       cron: override.cron ?? job.cron,
       enabled: override.enabled ?? job.enabled,
       timezone: override.timezone ?? job.timezone,
+      retry: override.retry
+        ? {
+            attempts: override.retry.attempts,
+            backoff: Duration.fromObject({ seconds: override.retry.backoff_seconds }),
+          }
+        : job.retry,
     };
   });
 }

@@ -12,6 +12,8 @@ export interface RunnerHooks {
   crashed(job: string, host: string): Promise<void>;
   /** A job with a dead-man period has not succeeded since `since` (shown in `zone`). */
   silent(job: string, since: DateTime, zone: string): Promise<void>;
+  /** An attempt failed and the next one starts in `retryInMs`. */
+  attemptFailed?: ((job: string, attempt: number, error: string, retryInMs: number) => void) | undefined;
 }
 
 const alertKey = (job: string) => `job:${job}`;

@@ -82,7 +82,12 @@ async function runSlot(
   const { db, clock, logger, lease, host } = ctx;
   const runId = await claimSlot(db, { job: job.name, slot, trigger, host, now: clock.now(), lease, startedBy });
   if (runId === undefined) return undefined;
-  const outcome = await executeClaimedRun({ db, clock, logger, lease }, job, runId, { slot, trigger, startedBy });
+  const onRetry = ctx.hooks.attemptFailed?.bind(undefined, job.name);
+  const outcome = await executeClaimedRun({ db, clock, logger, lease, onRetry }, job, runId, {
+    slot,
+    trigger,
+    startedBy,
+  });
   await ctx.hooks.finished(job.name, outcome, slot);
   return outcome;
 }
