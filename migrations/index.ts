@@ -5,6 +5,7 @@ import * as jobRunsAndAlerts from './0003_banto_job_runs_and_alerts.js';
 import * as paymentsBySubscription from './0004_payments_by_subscription.js';
 import * as providerTotals from './0005_banto_provider_totals.js';
 import * as mail from './0006_banto_mail.js';
+import * as jobEffects from './0007_banto_job_effects.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0004_payments_by_subscription': paymentsBySubscription,
   '0005_banto_provider_totals': providerTotals,
   '0006_banto_mail': mail,
+  '0007_banto_job_effects': jobEffects,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

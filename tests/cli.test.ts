@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startSlackEmulator } from '../src/local/emulator.js';
 import { demoWorkspace } from '../src/local/workspace.js';
-import { repoRoot } from './helpers/banto.js';
+import { demoConfigWithSchedules, repoRoot } from './helpers/banto.js';
 import { waitFor } from './helpers/wait.js';
 
 const bin = join(repoRoot, 'bin/banto.js');
@@ -56,7 +56,7 @@ describe('the banto command', () => {
     assert.equal(migrate.status, 0, migrate.stderr);
     assert.match(
       migrate.stdout,
-      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail/,
+      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail, 0007_banto_job_effects/,
     );
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
@@ -98,11 +98,9 @@ describe('the banto command', () => {
 
   /** The demo config, with the daily summary retried twice, one second apart. */
   const quickRetries = () => {
-    const yaml = join(dir, 'quick-retries.yml');
-    const demo = readFileSync(join(repoRoot, 'config/banto.yml'), 'utf8');
-    const quick = 'schedules:\n  billing-daily-summary: { retry: { attempts: 2, backoff_seconds: 1 } }\n';
-    writeFileSync(yaml, demo.replace(/^schedules:.*\n( {2}#.*\n)?/m, quick));
-    return yaml;
+    const config = demoConfigWithSchedules('  billing-daily-summary: { retry: { attempts: 2, backoff_seconds: 1 } }');
+    after(() => config.remove());
+    return config.path;
   };
   const slackEnv = (apiUrl: string) => ({
     BANTO_CONFIG: quickRetries(),

@@ -34,15 +34,21 @@ export function createSlackNotifier({
 export function createSlackPublisher(client: webApi.WebClient): Publisher {
   return {
     async post(channelId, message) {
-      await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never });
+      const posted = await client.chat.postMessage({
+        channel: channelId,
+        text: message.text,
+        blocks: message.blocks as never,
+      });
+      return { ts: posted.ts ?? '' };
     },
     async upload(channelId, file) {
-      await client.files.uploadV2({
+      const uploaded = (await client.files.uploadV2({
         channel_id: channelId,
         file: file.data,
         filename: file.filename,
         title: file.title,
-      });
+      })) as { files?: { files?: { id?: string }[] }[] };
+      return { fileId: uploaded.files?.[0]?.files?.[0]?.id ?? '' };
     },
   };
 }

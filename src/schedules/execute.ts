@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { createJobEffects } from '../services/jobs/job-effects.js';
 import { finishRun, renewLease, type RunStatus } from '../services/jobs/job-runs.js';
 import { JobTimeoutError, type JobContext, type JobDefinition } from './job.js';
 
@@ -60,6 +61,7 @@ export async function executeClaimedRun(
   const started = performance.now();
   const log = logger.child({ job: job.name, slot: input.slot.toISO(), trigger: input.trigger });
   let attempt = 1;
+  const effects = createJobEffects(db, runId, clock);
   const heartbeat = setInterval(
     () => {
       renewLease(db, runId, clock.now().plus(lease)).catch((error: unknown) =>
@@ -72,7 +74,7 @@ export async function executeClaimedRun(
   try {
     for (;;) {
       try {
-        const result = await attemptOnce(job, { ...input, attempt, logger: log });
+        const result = await attemptOnce(job, { ...input, attempt, logger: log, effects });
         outcome = {
           status: 'succeeded',
           attempts: attempt,

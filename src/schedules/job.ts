@@ -1,3 +1,4 @@
+import type { JobEffects } from '../services/jobs/job-effects.js';
 import type { DateTime, Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { RunTrigger } from '../services/jobs/job-runs.js';
@@ -11,6 +12,8 @@ export interface JobContext {
   signal: AbortSignal;
   startedBy?: string | undefined;
   logger: Logger;
+  /** Effects outside the database (posts, uploads) done once per run, whatever the attempt: see job-effects.ts. */
+  effects: JobEffects;
 }
 
 export type CatchUpPolicy = { policy: 'none' } | { policy: 'latest' } | { policy: 'all'; window: Duration };

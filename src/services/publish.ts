@@ -1,5 +1,6 @@
 /** Posting to a channel without knowing Slack (the Slack side is src/notifier/slack.ts). */
 export interface Publisher {
-  post(channelId: string, message: { text: string; blocks: unknown[] }): Promise<void>;
-  upload(channelId: string, file: { filename: string; title: string; data: Buffer }): Promise<void>;
+  /** Resolves with the message's ts, the id a later step (or a retry) can refer to. */
+  post(channelId: string, message: { text: string; blocks: unknown[] }): Promise<{ ts: string }>;
+  upload(channelId: string, file: { filename: string; title: string; data: Buffer }): Promise<{ fileId: string }>;
 }

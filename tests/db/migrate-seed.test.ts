@@ -26,6 +26,7 @@ for (const kind of databaseKinds) {
         '0004_payments_by_subscription',
         '0005_banto_provider_totals',
         '0006_banto_mail',
+        '0007_banto_job_effects',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [
@@ -36,6 +37,7 @@ for (const kind of databaseKinds) {
         'banto_audit',
         'banto_job_runs',
         'banto_alerts',
+        'banto_job_effects',
       ]) {
         assert.ok(await t.db.schema.hasTable(table), table);
       }

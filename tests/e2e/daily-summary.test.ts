@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
 import { chartWidth } from '../../src/views/chart.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { startTestBanto, type TestBanto } from '../helpers/banto.js';
+import { demoConfigWithSchedules, startTestBanto, type TestBanto } from '../helpers/banto.js';
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature (the upload may wrap it in a multipart body). */
 function pngSize(body: Buffer): { width: number; height: number } {
@@ -90,4 +90,63 @@ for (const kind of databaseKinds) {
       });
     });
   }
+}
+
+for (const kind of databaseKinds) {
+  describe(`the daily billing summary when Slack fails half-way (${kind})`, () => {
+    let t: TestBanto;
+    const config = demoConfigWithSchedules('  billing-daily-summary: { retry: { attempts: 3, backoff_seconds: 0.2 } }');
+    before(async () => {
+      t = await startTestBanto(kind, { users: 100, env: { BANTO_CONFIG: config.path } });
+    });
+    after(async () => {
+      await t.close();
+      config.remove();
+    });
+
+    /** Runs the job and returns what it sent to Slack: summaries posted and charts uploaded. */
+    const run = async () => {
+      const emulator = t.banto.emulator!;
+      const from = emulator.calls.length;
+      const outcome = await t.banto.jobs.runNow('billing-daily-summary', 'U04ENG');
+      const calls = emulator.calls.slice(from);
+      const ok = (method: string) => calls.filter((c) => c.method === method && c.response.ok);
+      const summaries = ok('chat.postMessage').filter((c) => /の決済: 成功/.test(String(c.args.text)));
+      return { outcome, summaries, charts: ok('files.completeUploadExternal') };
+    };
+
+    it('posts the summary once and its chart once when the upload fails with internal_error and the job retries', async () => {
+      t.banto.emulator!.failNext('files.completeUploadExternal', { error: 'internal_error' });
+      const { outcome, summaries, charts } = await run();
+      assert.equal(outcome.status, 'succeeded', outcome.error);
+      assert.equal(outcome.attempts, 2);
+      assert.equal(summaries.length, 1, 'the retry did not post the summary again');
+      assert.equal(charts.length, 1);
+      const lastRun = await t.banto.db('banto_job_runs').max({ id: 'id' }).first();
+      const effects = await t.banto.db('banto_job_effects').where({ run_id: lastRun?.id }).orderBy('id');
+      // The payment-day post follows when yesterday was a payment day.
+      assert.deepEqual(effects.map((e) => e.effect).slice(0, 2), ['summary', 'chart']);
+      assert.ok(JSON.parse(effects[0].result).ts, 'the summary is recorded with its ts');
+    });
+
+    it('waits out a 429 with Retry-After and a 503, and posts once', async () => {
+      t.banto.emulator!.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 }, { status: 503 });
+      const { outcome, summaries, charts } = await run();
+      assert.equal(outcome.status, 'succeeded', outcome.error);
+      assert.equal(outcome.attempts, 1, 'the Web API client retried within the attempt');
+      assert.equal(summaries.length, 1);
+      assert.equal(charts.length, 1);
+    });
+
+    it(
+      'gives up on a call that hangs after 10 s, tries it again, and posts once',
+      { skip: kind !== 'sqlite' && 'once is enough' },
+      async () => {
+        t.banto.emulator!.failNext('chat.postMessage', { hangMs: 20_000 });
+        const { outcome, summaries } = await run();
+        assert.equal(outcome.status, 'succeeded', outcome.error);
+        assert.equal(summaries.length, 1);
+      },
+    );
+  });
 }

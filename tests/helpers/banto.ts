@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DateTime } from 'luxon';
@@ -24,6 +24,18 @@ export interface TestBanto {
   /** Banto's clock: it starts at the test's instant (`testNow` unless given) and runs. */
   clock: Clock;
   close(): Promise<void>;
+}
+
+/**
+ * The demo config with its `schedules:` section replaced (e.g. short retries
+ * for a test); the file lives in a temporary directory that `remove` deletes.
+ */
+export function demoConfigWithSchedules(schedules: string): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'banto-config-'));
+  const path = join(dir, 'banto.yml');
+  const demo = readFileSync(demoConfigPath, 'utf8');
+  writeFileSync(path, demo.replace(/^schedules:.*\n( {2}#.*\n)?/m, `schedules:\n${schedules}\n`));
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Env for loadConfig that ignores the developer's own .env and shell. */

@@ -33,7 +33,7 @@ export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): Job
     retry: { attempts: 3, backoff: Duration.fromObject({ minutes: 1 }) },
     catchUp: { policy: 'latest' },
     deadMan: { period: Duration.fromObject({ days: 1 }), grace: Duration.fromObject({ hours: 1 }) },
-    async run() {
+    async run({ effects }) {
       // A failing check alerts the engineers by itself; this job only stays silent.
       const verdict = await checkBillingChannel(billingChannel);
       if (!verdict.allowed) {
@@ -42,16 +42,20 @@ export function createBillingDailySummaryJob(deps: BillingDailySummaryDeps): Job
       const parsed = payments.parsePeriod('yesterday');
       if ('problem' in parsed) throw new Error('yesterday did not parse');
       const summary = await payments.summarize(parsed.period);
-      await publisher.post(billingChannel, renderPeriodSummary(summary, locale));
-      const chart = await renderDailyTotalsChart(await payments.dailyTotals(parsed.period, 30));
-      await publisher.upload(billingChannel, {
-        filename: `payments-${parsed.period.label}.png`,
-        title: m.chartTitle(parsed.period.label),
-        data: chart,
-      });
+      // Each post once per run: a retry after a failed upload does not post the summary again.
+      await effects.once('summary', () => publisher.post(billingChannel, renderPeriodSummary(summary, locale)));
+      await effects.once('chart', async () =>
+        publisher.upload(billingChannel, {
+          filename: `payments-${parsed.period.label}.png`,
+          title: m.chartTitle(parsed.period.label),
+          data: await renderDailyTotalsChart(await payments.dailyTotals(parsed.period, 30)),
+        }),
+      );
       const day = summary.paymentDay;
       if (day && day.expected.count > 0)
-        await publisher.post(billingChannel, renderPaymentDay(parsed.period.label, day, locale));
+        await effects.once('payment-day', () =>
+          publisher.post(billingChannel, renderPaymentDay(parsed.period.label, day, locale)),
+        );
       return `posted ${parsed.period.label} at ${clock.now().toFormat('HH:mm')}${day && day.expected.count > 0 ? ' with the payment day' : ''}`;
     },
   };
