@@ -152,7 +152,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     logger.error({ err: error, resource: name }, 'could not stop cleanly'),
   );
   try {
-    const db = openDatabase(config.databaseUrl);
+    const db = openDatabase(config.databaseUrl, { log: logger });
     stack.defer('database', () => db.destroy());
     await migrateLatest(db);
     const { bolt, emulator, receiving } = await connectSlack(options, logger, stack);

@@ -19,3 +19,22 @@ export function errorCode(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
   return 'UNEXPECTED';
 }
+
+/** Codes of a database that went away (restart, network), from mysql2, knex's pool and the OS. */
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+]);
+
+/** Whether `error` says the database is away for now (try again shortly) rather than that a query is wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  if ((error as Error).name === 'KnexTimeoutError') return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && unavailableCodes.has(code);
+}

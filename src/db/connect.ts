@@ -21,7 +21,26 @@ export function dialectOf(db: Knex): Dialect {
  */
 const mysqlPool = { min: 0, max: 10, idleTimeoutMillis: 30_000, createTimeoutMillis: 5000 };
 
-export function openDatabase(url: string, { cwd = process.cwd() } = {}): Knex {
+/** Where knex's own warnings go (a lost connection, a pool error): the app's log, not the console. */
+export interface DatabaseLog {
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+function knexLog(log: DatabaseLog | undefined): Knex.Config['log'] {
+  if (!log) return undefined;
+  return {
+    warn: (message: unknown) => log.warn({ knex: String(message) }, 'database warning'),
+    error: (message: unknown) => log.error({ knex: String(message) }, 'database error'),
+    deprecate: (method: string, alternative: string) => log.warn({ method, alternative }, 'knex deprecation'),
+    debug: () => undefined,
+  };
+}
+
+export function openDatabase(
+  url: string,
+  { cwd = process.cwd(), log }: { cwd?: string; log?: DatabaseLog } = {},
+): Knex {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const filename = path === ':memory:' ? path : resolve(cwd, path);
@@ -30,6 +49,7 @@ export function openDatabase(url: string, { cwd = process.cwd() } = {}): Knex {
       client: 'better-sqlite3',
       connection: { filename },
       useNullAsDefault: true,
+      log: knexLog(log),
       pool: {
         min: 1,
         max: 1,
@@ -66,6 +86,7 @@ export function openDatabase(url: string, { cwd = process.cwd() } = {}): Knex {
       keepAliveInitialDelay: 10_000,
     },
     pool: mysqlPool,
+    log: knexLog(log),
     // A query waits this long for a free connection (knex's default is 60 s): with the database away, a
     // command hears "try again" within Slack's 3 s and a job's attempt fails and is retried by its policy.
     acquireConnectionTimeout: 2000,

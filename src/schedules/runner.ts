@@ -92,6 +92,16 @@ async function runSlot(
   return outcome;
 }
 
+/**
+ * A timer's work that failed (the database away, say) goes to Banto's log;
+ * node-cron would print it to the console. The next tick or sweep tries again.
+ */
+function logFailure(ctx: RunnerContext, task: string, work: Promise<void>): Promise<void> {
+  return work.catch((error: unknown) =>
+    ctx.logger.error({ err: error, task }, 'a scheduled tick failed; the next one tries again'),
+  );
+}
+
 async function tickJob(ctx: RunnerContext, job: JobDefinition): Promise<void> {
   const now = ctx.clock.now();
   const from = ctx.lastLook.get(job.name) ?? now;
@@ -188,14 +198,14 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       await runner.catchUp();
       for (const job of jobs)
         tasks.push(
-          cron.schedule(job.cron, () => tickJob(ctx, job), {
+          cron.schedule(job.cron, () => logFailure(ctx, job.name, tickJob(ctx, job)), {
             name: job.name,
             timezone: ctx.zoneOf(job),
             noOverlap: true,
           }),
         );
       tasks.push(
-        cron.schedule(deps.sweepCron ?? '*/15 * * * * *', () => runner.sweep(), {
+        cron.schedule(deps.sweepCron ?? '*/15 * * * * *', () => logFailure(ctx, 'banto-sweep', runner.sweep()), {
           name: 'banto-sweep',
           noOverlap: true,
         }),

@@ -72,7 +72,9 @@ for (const kind of databaseKinds) {
       const rows = await database.db('banto_audit').where({ name: '/banto whoami' }).count({ n: '*' }).first();
       // Every answered command is audited; a request cut while in flight may be audited without its answer arriving.
       const audited = Number(rows?.n);
-      ctx.diagnostic(`${answered} answered, ${audited} audited, ${load.statuses.length - answered} refused after close`);
+      ctx.diagnostic(
+        `${answered} answered, ${audited} audited, ${load.statuses.length - answered} refused after close`,
+      );
       assert.ok(audited >= answered && audited <= answered + 50, `${audited} audited for ${answered} answered`);
       const claimed = await database.db('banto_mail_outbox').where({ state: 'sending' }).count({ n: '*' }).first();
       assert.equal(Number(claimed?.n), 0, 'no mail claim left behind');

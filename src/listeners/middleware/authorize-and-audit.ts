@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import { errorCode } from '../../errors.js';
+import { errorCode, isDatabaseUnavailable } from '../../errors.js';
 import type { RoleResolver } from '../../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../../services/audit/audit-log.js';
 import { noticeModal } from '../../views/message.js';
@@ -178,12 +178,18 @@ export function createAuthorizeAndAudit(
       const route = context.answerRoute ? `answered by ${context.answerRoute}` : undefined;
       recordOutcome(deps, request, started, 'allowed', context.auditResult ?? 'ok', route);
     } catch (error) {
-      const code = errorCode(error);
+      // A database that went away is said plainly: try again shortly (the audit row waits in memory meanwhile).
+      const code = isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorCode(error);
       logger.error({ err: error, request: request.key, user: request.userId }, 'listener failed');
       recordOutcome(deps, request, started, 'error', code);
       // The person hears that it failed; the error stops here instead of becoming a Slack timeout.
       const m = messagesFor(locale);
-      const text = code === 'INVALID_INPUT' ? m.invalidInput : m.somethingWentWrong(code);
+      const text =
+        code === 'INVALID_INPUT'
+          ? m.invalidInput
+          : code === 'DATABASE_UNAVAILABLE'
+            ? m.databaseUnavailable
+            : m.somethingWentWrong(code);
       await reportFailure(args, request, state.acked ? undefined : ack, text).catch(() => undefined);
     }
   };
