@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { seedDemo } from '../../seeds/demo.js';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
+import { demoWorkspace } from '../../src/local/workspace.js';
+import { repoRoot } from '../helpers/banto.js';
+import { testNow } from '../helpers/clock.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
+import { createEffectsTable, effects } from '../helpers/jobs.js';
+import { reminderParams } from '../helpers/mail.js';
+import { cleanEnv } from '../helpers/process.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { waitFor } from '../helpers/wait.js';
+
+const signingSecret = 'replicas-signing-secret-0123';
+const apiToken = 'replicas-api-token-0123456789';
+const mails = 60;
+
+interface Replica {
+  child: ChildProcess;
+  port: number;
+  exited: Promise<unknown>;
+}
+
+async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
+  const script = join(repoRoot, 'tests/helpers/http-replica.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, name], { cwd: repoRoot, env: cleanEnv(env) });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const url = await waitFor(
+    `${name} to be ready`,
+    () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited: ${out}`);
+      return /ready (\S+)/.exec(out)?.[1];
+    },
+    60_000,
+  );
+  return { child, port: Number(new URL(url).port), exited };
+}
+
+describe(
+  'three replicas in HTTP mode behind a round-robin proxy, one killed mid-load (mariadb)',
+  { skip: !databaseKinds.includes('mariadb') && 'needs BANTO_TEST_MYSQL_URL' },
+  () => {
+    let database: TestDatabase;
+    let slack: SlackEmulator;
+    let sink: SmtpSink;
+    let proxy: TcpProxy;
+    let replicas: Replica[] = [];
+    before(async () => {
+      database = await createTestDatabase('mariadb');
+      await migrateLatest(database.db);
+      await seedDemo(database.db, { now: testNow, zone: 'Asia/Tokyo', users: 100 });
+      await createEffectsTable(database.db);
+      slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret, transport: 'http' });
+      sink = await startSmtpSink();
+      const env = {
+        DATABASE_URL: database.url,
+        SLACK_BOT_TOKEN: 'xoxb-replicas',
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        BANTO_API_TOKEN: apiToken,
+        SMTP_URL: sink.url,
+        PORT: '0',
+      };
+      replicas = await Promise.all(['r1', 'r2', 'r3'].map((name) => startReplica(name, env)));
+      // The replicas imported the templates as drafts: approved here, as an executive would.
+      await database.db('banto_mail_templates').update({ state: 'approved', decided_by: 'test' });
+      proxy = await startTcpProxy(replicas.map((r) => r.port));
+      slack.setTarget(`http://127.0.0.1:${proxy.port}/slack/events`);
+    });
+    after(async () => {
+      for (const r of replicas) r.child.kill('SIGTERM');
+      await Promise.all(replicas.map((r) => r.exited));
+      await proxy.close();
+      await sink.close();
+      await slack.stop();
+      await database.drop();
+    });
+
+    it('audits every command, sends every mail and runs every job slot once, and the survivors finish the killed one’s work', async (ctx) => {
+      const statuses: (number | 'cut')[] = [];
+      let presses = 0;
+      let running = true;
+      // A web app that retries a mail request until it is taken: the same dedupe key each time.
+      const queueMail = async (i: number) => {
+        for (;;) {
+          try {
+            const response = await fetch(`http://127.0.0.1:${proxy.port}/api/mail`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+              body: JSON.stringify({
+                template: 'payment-reminder',
+                to: `r${i}@example.jp`,
+                params: reminderParams,
+                dedupeKey: `replicas:${i}`,
+              }),
+            });
+            if (response.ok) return;
+          } catch {
+            // cut by the kill: try again, as a web app does
+          }
+        }
+      };
+      const commandLoops = Array.from({ length: 20 }, async (_, loop) => {
+        for (let i = 0; running; i++) {
+          try {
+            const reply =
+              i % 4 === 0
+                ? (presses++,
+                  await slack.pressButton({
+                    userId: 'U04ENG',
+                    actionId: 'jobs_run_now',
+                    value: 'no-such-job',
+                    channelId: 'C0GENERAL',
+                  }))
+                : await slack.sendCommand({
+                    userId: 'U04ENG',
+                    channelId: 'C0GENERAL',
+                    command: '/banto',
+                    text: 'whoami',
+                  });
+            statuses.push(reply.status);
+          } catch {
+            statuses.push('cut');
+          }
+          if (loop === 0 && i === 0) await Promise.resolve();
+        }
+      });
+      const mailWork = (async () => {
+        for (let i = 1; i <= mails; i++) await queueMail(i);
+      })();
+      await waitFor('300 answers through the proxy', () => statuses.length >= 300, 30_000);
+      replicas[0]!.child.kill('SIGKILL');
+      await replicas[0]!.exited;
+      const atKill = statuses.length;
+      await waitFor('300 more answers from the two left', () => statuses.length >= atKill + 300, 30_000);
+      await mailWork;
+      running = false;
+      await Promise.all(commandLoops);
+
+      const answered = statuses.filter((s) => s === 200).length;
+      assert.deepEqual(
+        statuses.filter((s) => s !== 200 && s !== 'cut'),
+        [],
+        'no answer but 200',
+      );
+      // Every mail the web app handed over is queued once and sent once; the killed replica's claims expire to the others.
+      await sink.waitForCount(mails, 60_000);
+      const ids = sink.outboxIds();
+      assert.equal(new Set(ids).size, mails, 'every mail delivered');
+      assert.equal((await database.db('banto_mail_outbox').count({ n: '*' }).first())?.n, mails, 'queued once each');
+      // Every job slot ran once, whichever replica claimed it.
+      const rows = await effects(database.db, 'every-second');
+      assert.equal(new Set(rows.map((r) => r.slot)).size, rows.length, 'no slot ran twice');
+      assert.ok(new Set(rows.map((r) => r.host)).size >= 2, 'the replicas shared the slots');
+      // Every answered command is audited once by the replica that answered it. The killed one can lose what was
+      // still in its 20-ms audit batch: at most one request per connection.
+      const audited = await waitFor(
+        'the survivors’ audit rows',
+        async () => {
+          const row = await database.db('banto_audit').count({ n: '*' }).first();
+          return Number(row?.n) >= answered - 20 ? Number(row?.n) : undefined;
+        },
+        30_000,
+      );
+      const cut = statuses.length - answered;
+      assert.ok(audited <= answered + cut, `${audited} audited for ${answered} answered and ${cut} cut`);
+      ctx.diagnostic(
+        `${answered} answered (${presses} button presses), ${cut} cut by the kill, ${audited} audited; ${mails} mails sent once (${ids.length} deliveries); ${rows.length} job slots from ${new Set(rows.map((r) => r.host)).size} replicas; connections per replica ${proxy.connectionsPerTarget().join('/')}`,
+      );
+    });
+  },
+);
