@@ -14,9 +14,9 @@ export const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['ta
 // BENCH_PROFILE=DIR writes each server's CPU profile there (open it in Chrome's DevTools) to see where time goes.
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
-export async function startServer(script: string, args: string[]): Promise<ChildProcess> {
+export async function startServer(script: string, args: string[], { pinned = true } = {}): Promise<ChildProcess> {
   const command = [
-    ...pin,
+    ...(pinned ? pin : []),
     process.execPath,
     ...profile,
     '--import',

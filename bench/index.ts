@@ -4,6 +4,7 @@ import { benchBoltListeners } from './bolt-listeners.js';
 import { benchJobCoordinator } from './job-coordinator.js';
 import { benchMailOutbox } from './mail-outbox.js';
 import { benchPaymentsSummary } from './payments-summary.js';
+import { benchReplicas } from './replicas.js';
 import { benchSlackCommands } from './slack-commands.js';
 
 const benchmarks: Record<string, () => Promise<string>> = {
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<string>> = {
   'job-coordinator': benchJobCoordinator,
   'payments-summary': benchPaymentsSummary,
   'mail-outbox': benchMailOutbox,
+  replicas: benchReplicas,
 };
 
 const only = process.argv.slice(2);

@@ -44,19 +44,51 @@ async function load(port: number, durationSeconds: number): Promise<Load> {
   };
 }
 
+/** BENCH_MYSQL_URL (a server, e.g. mysql://root@127.0.0.1:33306/): a fresh database on it for the MariaDB row. */
+async function createBenchMysql(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const server = process.env.BENCH_MYSQL_URL;
+  if (!server) return undefined;
+  const name = `banto_bench_${process.pid}`;
+  const admin = openDatabase(server);
+  await admin.raw(`create database ${name} character set utf8mb4`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.raw(`drop database ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
 /** Signed slash commands at 50 connections: a bare acking Bolt app, then Banto (gate, roles, audit), in the same run. */
 export async function benchSlackCommands(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'banto-bench-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.sqlite3')}`;
   const rows: string[] = [];
+  const mysql = await createBenchMysql();
+  const config = join(root, 'config/banto.yml');
   const servers = [
-    { name: 'bare Bolt app, command only acks', script: 'bare-bolt.ts', port: 39101, args: [] as string[] },
+    { id: 'bare', name: 'bare Bolt app, command only acks', script: 'bare-bolt.ts', port: 39101, args: [] as string[] },
     {
-      name: 'Banto, `/banto help` (roles, permission check, audit row)',
+      id: 'banto',
+      name: 'Banto on SQLite, `/banto help` (roles, permission check, audit row)',
       script: 'banto.ts',
       port: 39102,
-      args: [databaseUrl, join(root, 'config/banto.yml')],
+      args: [databaseUrl, config],
     },
+    ...(mysql
+      ? [
+          {
+            id: 'banto-mariadb',
+            name: 'Banto on MariaDB, the same',
+            script: 'banto.ts',
+            port: 39103,
+            args: [mysql.url, config],
+          },
+        ]
+      : []),
   ];
   // Rounds alternate bare and Banto, so a slow spell of the machine hits both; the median round counts.
   const measured: Record<string, Load[]> = {};
@@ -68,8 +100,8 @@ export async function benchSlackCommands(): Promise<string> {
       const cpuBefore = await serverCpu(child);
       const run = await load(server.port, seconds);
       run.cpuPerRequestUs = ((await serverCpu(child)) - cpuBefore) / run.requests;
-      (measured[server.script] ??= []).push(run);
-      if (server.script === 'banto.ts') bantoRequests += warmUp.requests + run.requests;
+      (measured[server.id] ??= []).push(run);
+      if (server.id === 'banto') bantoRequests += warmUp.requests + run.requests;
       await stopServer(child);
     }
   }
@@ -77,20 +109,22 @@ export async function benchSlackCommands(): Promise<string> {
   const audited = Number((await db('banto_audit').count({ n: '*' }).first())?.n);
   await db.destroy();
   rmSync(dir, { recursive: true, force: true });
+  await mysql?.drop();
 
   const cpuMedians: Record<string, number> = {};
   const median = (runs: Load[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
-  const bare = median(measured['bare-bolt.ts']!);
-  const banto = median(measured['banto.ts']!);
+  const bare = median(measured.bare!);
+  const banto = median(measured.banto!);
+  const onMariadb = measured['banto-mariadb'] ? median(measured['banto-mariadb']) : undefined;
   for (const server of servers) {
-    const runs = measured[server.script]!;
+    const runs = measured[server.id]!;
     const m = median(runs);
     const all = runs.map((r) => Math.round(r.rps).toLocaleString('en')).join(' / ');
     const cpu = median(runs.map((r) => ({ ...r, rps: r.cpuPerRequestUs ?? 0 }))).rps;
     rows.push(
       `| ${server.name} | ${Math.round(m.rps).toLocaleString('en')} | ${all} | ${m.p50} | ${m.p99} | ${Math.round(cpu)} | ${runs.reduce((n, r) => n + r.non2xx + r.errors, 0)} |`,
     );
-    cpuMedians[server.script] = cpu;
+    cpuMedians[server.id] = cpu;
   }
   const http = [
     `### Signed slash commands, ${connections} connections, ${rounds} alternating rounds of ${seconds} s (each after a 2 s warm-up)${pin.length ? ', server pinned to core 0, load to core 1' : ''}`,
@@ -100,7 +134,10 @@ export async function benchSlackCommands(): Promise<string> {
     ...rows,
     '',
     `Banto / bare: **${(banto.rps / bare.rps).toFixed(2)}x** throughput (goal ≥ 0.8x), p99 ${banto.p99} ms (goal < 30 ms); ` +
-      `CPU per command ${(cpuMedians['banto.ts']! / cpuMedians['bare-bolt.ts']!).toFixed(2)}x the bare app's.`,
+      `CPU per command ${(cpuMedians.banto! / cpuMedians.bare!).toFixed(2)}x the bare app's.` +
+      (onMariadb
+        ? ` On MariaDB: **${(onMariadb.rps / bare.rps).toFixed(2)}x**, p99 ${onMariadb.p99} ms against the bare app's ${bare.p99} ms.`
+        : ' (No MariaDB row: set BENCH_MYSQL_URL.)'),
     `Audit rows written by Banto: ${audited.toLocaleString('en')}, for ${bantoRequests.toLocaleString('en')} commands sent to it (warm-ups included).`,
   ].join('\n');
   return `${http}\n\n${await benchSocketModeCommands()}`;
