@@ -64,6 +64,12 @@ function createSocketModeReceiver(options: BoltOptions, edge: DeliverOptions) {
     clientPingTimeout: timings.clientPingTimeoutMs,
     customPropertiesExtractor,
     installerOptions: { clientOptions: socketModeClientOptions(timings, { apiUrl: options.apiUrl }) },
+    // The guard in front (edge/deliver.ts) catches every error and acks; should one still arrive here, log it
+    // and ack the envelope, so Slack does not send it again.
+    processEventErrorHandler: async ({ error }) => {
+      edge.logger.error({ err: error }, 'an envelope failed outside the edge; acknowledged');
+      return true;
+    },
   });
   let state: SocketState = 'disconnected';
   receiver.client.on('connected', () => (state = 'connected'));
