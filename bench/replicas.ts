@@ -1,29 +1,14 @@
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
-import { openDatabase } from '../src/db/connect.js';
-import { signSlackRequest } from '../src/local/signature.js';
 import { startTcpProxy } from '../tests/helpers/tcp-proxy.js';
-import { benchCommand, seconds, startServer, stopServer } from './child-server.js';
+import { seconds, startServer, stopServer } from './child-server.js';
+import { connections, createBenchMysql, loadSignedCommands, signingSecret } from './signed-load.js';
 
 const root = resolve(import.meta.dirname, '..');
-const signingSecret = 'bench-signing-secret-0123456789';
-const connections = 50;
 
 async function load(port: number, durationSeconds: number) {
-  const body = new URLSearchParams(benchCommand).toString();
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
-  };
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/slack/events`,
-    method: 'POST',
-    headers,
-    body,
-    connections,
-    duration: durationSeconds,
-  });
-  return { rps: result.requests.average, p99: result.latency.p99, failed: result.non2xx + result.errors };
+  const result = await loadSignedCommands(port, durationSeconds);
+  return { rps: result.rps, p99: result.p99, failed: result.non2xx + result.errors };
 }
 
 /**
@@ -32,13 +17,8 @@ async function load(port: number, durationSeconds: number) {
  * replicas buys on this machine. Needs BENCH_MYSQL_URL.
  */
 export async function benchReplicas(): Promise<string> {
-  const server = process.env.BENCH_MYSQL_URL;
-  if (!server) return '### Replicas behind a proxy\n\nSkipped: set BENCH_MYSQL_URL (a MariaDB server).';
-  const name = `banto_bench_replicas_${process.pid}`;
-  const admin = openDatabase(server);
-  await admin.raw(`create database ${name} character set utf8mb4`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const mysql = await createBenchMysql('banto_bench_replicas');
+  if (!mysql) return '### Replicas behind a proxy\n\nSkipped: set BENCH_MYSQL_URL (a MariaDB server).';
   const config = join(root, 'config/banto.yml');
   const rows: string[] = [];
   try {
@@ -48,7 +28,7 @@ export async function benchReplicas(): Promise<string> {
       // One after another: each seeds the database as it starts.
       for (const port of ports)
         children.push(
-          await startServer('banto.ts', [String(port), signingSecret, url.toString(), config], { pinned: false }),
+          await startServer('banto.ts', [String(port), signingSecret, mysql.url, config], { pinned: false }),
         );
       const proxy = await startTcpProxy(ports);
       await load(proxy.port, 2);
@@ -58,11 +38,10 @@ export async function benchReplicas(): Promise<string> {
       for (const child of children) await stopServer(child);
     }
   } finally {
-    await admin.raw(`drop database ${name}`);
-    await admin.destroy();
+    await mysql.drop();
   }
   return [
-    `### Replicas behind a round-robin proxy, one MariaDB, ${connections} connections, ${seconds} s after a 2 s warm-up (nothing pinned; ${(await import('node:os')).cpus().length} cores shared by the replicas, the proxy and the load)`,
+    `### Replicas behind a round-robin proxy, one MariaDB, ${connections} connections, ${seconds} s after a 2 s warm-up (nothing pinned; ${cpus().length} cores shared by the replicas, the proxy and the load)`,
     '',
     '| replicas | commands/s | p99 ms | non-2xx or errors |',
     '|---|---|---|---|',

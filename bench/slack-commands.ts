@@ -1,73 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/connect.js';
-import { signSlackRequest } from '../src/local/signature.js';
-import { benchCommand, pin, rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
+import { pin, rounds, seconds, serverCpu, startServer, stopServer } from './child-server.js';
+import { connections, createBenchMysql, loadSignedCommands as load, signingSecret, type Load } from './signed-load.js';
 import { benchSocketModeCommands } from './socket-mode.js';
 
 const root = resolve(import.meta.dirname, '..');
-const signingSecret = 'bench-signing-secret-0123456789';
-const connections = 50;
-interface Load {
-  requests: number;
-  cpuPerRequestUs?: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(port: number, durationSeconds: number): Promise<Load> {
-  const body = new URLSearchParams(benchCommand).toString();
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
-  };
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/slack/events`,
-    method: 'POST',
-    headers,
-    body,
-    connections,
-    duration: durationSeconds,
-  });
-  return {
-    requests: result.requests.total,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
-/** BENCH_MYSQL_URL (a server, e.g. mysql://root@127.0.0.1:33306/): a fresh database on it for the MariaDB row. */
-async function createBenchMysql(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const server = process.env.BENCH_MYSQL_URL;
-  if (!server) return undefined;
-  const name = `banto_bench_${process.pid}`;
-  const admin = openDatabase(server);
-  await admin.raw(`create database ${name} character set utf8mb4`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    },
-  };
-}
 
 /** Signed slash commands at 50 connections: a bare acking Bolt app, then Banto (gate, roles, audit), in the same run. */
 export async function benchSlackCommands(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'banto-bench-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.sqlite3')}`;
   const rows: string[] = [];
-  const mysql = await createBenchMysql();
+  const mysql = await createBenchMysql('banto_bench');
   const config = join(root, 'config/banto.yml');
   const servers = [
     { id: 'bare', name: 'bare Bolt app, command only acks', script: 'bare-bolt.ts', port: 39101, args: [] as string[] },
