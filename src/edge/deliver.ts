@@ -14,6 +14,18 @@ export interface DeliverOptions {
 }
 
 type Send = ReceiverEvent['ack'];
+type Body = ReceiverEvent['body'];
+
+/** Which request a log line is about: who sent what (the shape was checked, so these fields are where it says). */
+function aboutRequest(body: Body, kind: SlackBodyKind) {
+  const user = (body.user_id ?? body.user?.id) as string | undefined;
+  const what = (body.command ??
+    body.actions?.[0]?.action_id ??
+    body.view?.callback_id ??
+    body.callback_id ??
+    body.event?.type) as string | undefined;
+  return { kind, user, what };
+}
 
 /** One request's acknowledgement: the first answer goes to Slack, later ones are dropped with a warning. */
 class OneAck {
@@ -33,9 +45,10 @@ class OneAck {
   };
 }
 
-function answerLate(one: OneAck, options: DeliverOptions, kind: SlackBodyKind): void {
+function answerLate(one: OneAck, options: DeliverOptions, kind: SlackBodyKind, body: Body): void {
   if (one.done) return;
-  options.logger.warn({ kind, deadlineMs: options.ackDeadlineMs }, 'no answer within the deadline; acknowledged');
+  const request = aboutRequest(body, kind);
+  options.logger.warn({ request, deadlineMs: options.ackDeadlineMs }, 'no answer within the deadline; acknowledged');
   one
     .ack(options.unanswered(kind, 'late'))
     .catch((error: unknown) => options.logger.error({ err: error }, 'ack failed'));
@@ -54,13 +67,13 @@ export async function deliverToBolt(
   options: DeliverOptions,
 ): Promise<void> {
   const one = new OneAck(event.ack, options.logger);
-  const deadline = setTimeout(answerLate, options.ackDeadlineMs, one, options, kind);
+  const deadline = setTimeout(answerLate, options.ackDeadlineMs, one, options, kind, event.body);
   let failed = false;
   try {
     await app.processEvent({ ...event, ack: one.ack });
   } catch (error) {
     failed = true;
-    options.logger.error({ err: error, kind }, 'Bolt failed to process a request');
+    options.logger.error({ err: error, request: aboutRequest(event.body, kind) }, 'Bolt failed to process a request');
   } finally {
     clearTimeout(deadline);
   }

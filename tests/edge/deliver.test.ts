@@ -10,16 +10,17 @@ const appThat = (processEvent: (event: ReceiverEvent) => Promise<void>) => ({ pr
 
 function setup() {
   const sent: unknown[] = [];
+  const logs: string[] = [];
   const event: ReceiverEvent = {
-    body: { command: '/banto' },
+    body: { command: '/banto', user_id: 'U04ENG' },
     ack: async (response?: unknown) => void sent.push(response ?? 'bare'),
   };
   const options: DeliverOptions = {
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'warn' }, { write: (line: string) => void logs.push(line) }),
     ackDeadlineMs: 50,
     unanswered: (kind, reason) => ({ kind, reason }),
   };
-  return { sent, event, options };
+  return { sent, logs, event, options };
 }
 
 describe('one ack per request, in time', () => {
