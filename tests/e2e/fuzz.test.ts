@@ -156,48 +156,44 @@ for (const receiving of receivings) {
       const sent: { name: string; user: string; payload: unknown }[] = [];
       await fc.assert(
         fc.asyncProperty(request, async (r) => {
-          try {
-            // What Banto receives: the JSON or form that the generated value becomes on the wire.
-            const payload =
-              r.type === 'slash_commands'
-                ? asForm(r.payload, `${emulator.apiUrl.replace(/api\/$/, '')}response/R-fuzz`)
-                : (JSON.parse(JSON.stringify(r.payload ?? null)) as unknown);
-            const accepted = checkSlackBody(payload).ok;
-            const reply = await emulator.sendRaw(r.type, payload);
-            // Socket Mode: 408 means no ack within Slack's 3 s. HTTP: the edge answers 400 for what Slack does not send.
-            assert.ok(reply.status < 500 && reply.status !== 408, `status ${reply.status}`);
-            if (receiving === 'http') assert.equal(reply.status, accepted ? 200 : 400, JSON.stringify(reply));
-            assert.doesNotMatch(JSON.stringify(reply.body ?? ''), leaks);
-            assert.deepEqual(slackLimitProblems(reply.body), []);
-            const described = accepted ? describeRequest(payload) : undefined;
-            if (described) {
-              gated++;
-              if (process.env.FUZZ_DEBUG) sent.push({ name: described.key, user: described.userId, payload });
-            }
-          } catch (error) {
-            // fast-check shows the input; the reason goes with it.
-            throw new Error(`${(error as Error).message}`, { cause: error });
+          // What Banto receives: the JSON or form that the generated value becomes on the wire.
+          const payload =
+            r.type === 'slash_commands'
+              ? asForm(r.payload, `${emulator.apiUrl.replace(/api\/$/, '')}response/R-fuzz`)
+              : (JSON.parse(JSON.stringify(r.payload ?? null)) as unknown);
+          const accepted = checkSlackBody(payload).ok;
+          const reply = await emulator.sendRaw(r.type, payload);
+          // Socket Mode: 408 means no ack within Slack's 3 s. HTTP: the edge answers 400 for what Slack does not send.
+          assert.ok(reply.status < 500 && reply.status !== 408, `status ${reply.status}`);
+          if (receiving === 'http') assert.equal(reply.status, accepted ? 200 : 400, JSON.stringify(reply));
+          assert.doesNotMatch(JSON.stringify(reply.body ?? ''), leaks);
+          assert.deepEqual(slackLimitProblems(reply.body), []);
+          const described = accepted ? describeRequest(payload) : undefined;
+          if (described) {
+            gated++;
+            sent.push({ name: described.key, user: described.userId, payload });
           }
         }),
         { seed, numRuns: runs, endOnFailure: true, verbose: 1 },
       );
       // Handlers that answer later go on after the ack: their audit rows are the sign that each one finished.
-      await waitFor(
-        `${gated} audit rows`,
-        async () => {
-          await t.banto.audit.flush();
-          const row = await t.banto.db('banto_audit').count({ n: '*' }).first();
-          if (process.env.FUZZ_DEBUG && Number(row?.n) !== gated) {
-            const rows = await t.banto.db('banto_audit').select('name', 'user_id');
-            const missing = sent.filter(
-              (x) => !rows.some((r) => r.name === x.name.slice(0, 128) && r.user_id === x.user.slice(0, 32)),
-            );
-            console.log('MISSING', JSON.stringify(missing).slice(0, 3000));
-          }
-          return Number(row?.n) === gated;
-        },
-        60_000,
-      );
+      try {
+        await waitFor(
+          `${gated} audit rows`,
+          async () => {
+            await t.banto.audit.flush();
+            return Number((await t.banto.db('banto_audit').count({ n: '*' }).first())?.n) === gated;
+          },
+          60_000,
+        );
+      } catch (error) {
+        // Name the requests that reached the gate and left no row.
+        const rows = await t.banto.db('banto_audit').select('name', 'user_id');
+        const missing = sent.filter(
+          (x) => !rows.some((r) => r.name === x.name.slice(0, 128) && r.user_id === x.user.slice(0, 32)),
+        );
+        throw new Error(`${(error as Error).message}; no row for ${JSON.stringify(missing).slice(0, 3000)}`);
+      }
       for (const call of emulator.calls.filter((c) => c.method !== 'auth.test')) {
         assert.doesNotMatch(JSON.stringify(call.args), leaks, `${call.method} showed an internal value`);
       }
