@@ -7,26 +7,20 @@ import { after, describe, it } from 'node:test';
 import { startSlackEmulator } from '../src/local/emulator.js';
 import { demoWorkspace } from '../src/local/workspace.js';
 import { demoConfigWithSchedules, repoRoot } from './helpers/banto.js';
+import { cleanEnv } from './helpers/process.js';
 import { waitFor } from './helpers/wait.js';
 
 const bin = join(repoRoot, 'bin/banto.js');
 const dir = mkdtempSync(join(tmpdir(), 'banto-cli-'));
 const databaseUrl = `sqlite:${join(dir, 'cli.sqlite3')}`;
 
-/** The caller's environment without anything that would pick a Slack mode or another database. */
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT)/.test(e[0]),
-    ),
-  );
-  return { ...env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, ...extra };
-}
+/** The caller's environment without its Slack mode or database, on this file's database. */
+const cliEnv = (extra: Record<string, string>) => cleanEnv({ DATABASE_URL: databaseUrl, ...extra });
 
 function banto(args: string[], extra: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], {
     cwd: repoRoot,
-    env: cleanEnv(extra),
+    env: cliEnv(extra),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -34,7 +28,7 @@ function banto(args: string[], extra: Record<string, string> = {}) {
 
 /** As banto() but without blocking this process, so a Slack emulator in it can answer the CLI. */
 function bantoAsync(args: string[], extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: cleanEnv(extra) });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: cliEnv(extra) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

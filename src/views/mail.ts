@@ -20,7 +20,8 @@ export const mailIds = {
   confirmView: 'resend_confirm',
 } as const;
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: text.slice(0, 75) });
+// Cut to each field's own limit by fitToSlack, where the message or modal is finished.
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger') => ({
   type: 'button' as const,
   text: plain(text),

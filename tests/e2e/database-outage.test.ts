@@ -18,6 +18,7 @@ import { createEffectsTable, effectJob, effects } from '../helpers/jobs.js';
 import { reminderParams } from '../helpers/mail.js';
 import { canRunMariadb, startPrivateMariadb } from '../helpers/private-mariadb.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startLoad } from '../helpers/load.js';
 import { waitFor } from '../helpers/wait.js';
 
 const EXEC = 'U01EXEC';
@@ -71,27 +72,20 @@ async function driveThroughOutage(ctx: TestContext, setup: Setup): Promise<void>
         dedupeKey: `outage:${i}`,
       });
 
-    const statuses: number[] = [];
-    let sent = 0;
-    let running = true;
     const send = (i: number) =>
       i % 5 === 0
         ? emulator.sendCommand({ userId: EXEC, channelId: 'C0GENERAL', command: '/payments', text: '2026-11-30' })
         : emulator.sendCommand({ userId: ENGINEER, channelId: 'C0GENERAL', command: '/banto', text: 'whoami' });
-    const loops = Array.from({ length: 10 }, async () => {
-      while (running) statuses.push((await send(sent++)).status);
-    });
-    await waitFor('100 answers before the outage', () => statuses.length >= 100, 30_000);
-    const atOutage = statuses.length;
-    await setup.outage(async (count) => {
-      const from = statuses.length;
-      await waitFor(`${count} answers while the database is away`, () => statuses.length >= from + count, 30_000);
-    });
+    const load = startLoad(10, send);
+    await load.answers(100, '100 answers before the outage');
+    const atOutage = load.statuses.length;
+    await setup.outage((count) => load.answers(count, `${count} answers while the database is away`));
     const restoredAt = clock.now().toUTC().toISO()!;
-    const atRestore = statuses.length;
-    await waitFor('100 answers after it is back', () => statuses.length >= atRestore + 100, 30_000);
-    running = false;
-    await Promise.all(loops);
+    const atRestore = load.statuses.length;
+    await load.answers(100, '100 answers after it is back');
+    await load.stop();
+    const { statuses } = load;
+    const sent = load.sent();
 
     assert.deepEqual(
       statuses.filter((s) => s !== 200),

@@ -14,6 +14,7 @@ import { reminderParams } from '../helpers/mail.js';
 import { cleanEnv } from '../helpers/process.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { startLoad } from '../helpers/load.js';
 import { waitFor } from '../helpers/wait.js';
 
 const signingSecret = 'replicas-signing-secret-0123';
@@ -85,9 +86,7 @@ describe(
     });
 
     it('audits every command, sends every mail and runs every job slot once, and the survivors finish the killed one’s work', async (ctx) => {
-      const statuses: (number | 'cut')[] = [];
       let presses = 0;
-      let running = true;
       // A web app that retries a mail request until it is taken: the same dedupe key each time.
       const queueMail = async (i: number) => {
         for (;;) {
@@ -108,45 +107,32 @@ describe(
           }
         }
       };
-      const commandLoops = Array.from({ length: 20 }, async () => {
-        for (let i = 0; running; i++) {
-          try {
-            const reply =
-              i % 4 === 0
-                ? (presses++,
-                  await slack.pressButton({
-                    userId: 'U04ENG',
-                    actionId: 'jobs_run_now',
-                    value: 'no-such-job',
-                    channelId: 'C0GENERAL',
-                  }))
-                : await slack.sendCommand({
-                    userId: 'U04ENG',
-                    channelId: 'C0GENERAL',
-                    command: '/banto',
-                    text: 'whoami',
-                  });
-            statuses.push(reply.status);
-          } catch {
-            statuses.push('cut');
-          }
-        }
-      });
+      // Every fourth request a button press, the rest commands; a request cut by the kill counts as failed.
+      const send = (i: number) =>
+        i % 4 === 0
+          ? (presses++,
+            slack.pressButton({
+              userId: 'U04ENG',
+              actionId: 'jobs_run_now',
+              value: 'no-such-job',
+              channelId: 'C0GENERAL',
+            }))
+          : slack.sendCommand({ userId: 'U04ENG', channelId: 'C0GENERAL', command: '/banto', text: 'whoami' });
+      const load = startLoad(20, send);
       const mailWork = (async () => {
         for (let i = 1; i <= mails; i++) await queueMail(i);
       })();
-      await waitFor('300 answers through the proxy', () => statuses.length >= 300, 30_000);
+      await load.answers(300, '300 answers through the proxy');
       replicas[0]!.child.kill('SIGKILL');
       await replicas[0]!.exited;
-      const atKill = statuses.length;
-      await waitFor('300 more answers from the two left', () => statuses.length >= atKill + 300, 30_000);
+      await load.answers(300, '300 more answers from the two left');
       await mailWork;
-      running = false;
-      await Promise.all(commandLoops);
+      await load.stop();
+      const { statuses } = load;
 
       const answered = statuses.filter((s) => s === 200).length;
       assert.deepEqual(
-        statuses.filter((s) => s !== 200 && s !== 'cut'),
+        statuses.filter((s) => s !== 200 && s !== 'failed'),
         [],
         'no answer but 200',
       );

@@ -7,31 +7,9 @@ import { demoWorkspace } from '../../src/local/workspace.js';
 import { testNow } from '../helpers/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { spawnBanto } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
+import { startLoad } from '../helpers/load.js';
 
 const signingSecret = 'stop-under-load-signing-secret';
-
-/** Commands from `connections` loops at once until one fails to connect; each loop's statuses. */
-function loadUntilRefused(slack: SlackEmulator, connections: number) {
-  const statuses: (number | 'refused')[] = [];
-  const loops = Array.from({ length: connections }, async () => {
-    for (;;) {
-      try {
-        const reply = await slack.sendCommand({
-          userId: 'U04ENG',
-          channelId: 'C0GENERAL',
-          command: '/banto',
-          text: 'whoami',
-        });
-        statuses.push(reply.status);
-      } catch {
-        statuses.push('refused');
-        return;
-      }
-    }
-  });
-  return { statuses, done: Promise.all(loops) };
-}
 
 for (const kind of databaseKinds) {
   describe(`SIGTERM while 50 connections send commands (${kind})`, () => {
@@ -56,16 +34,19 @@ for (const kind of databaseKinds) {
         SLACK_API_URL: slack.apiUrl,
       });
       slack.setTarget(`${banto.url}/slack/events`);
-      const load = loadUntilRefused(slack, 50);
+      // Each connection sends until it finds the port closed.
+      const whoami = () =>
+        slack.sendCommand({ userId: 'U04ENG', channelId: 'C0GENERAL', command: '/banto', text: 'whoami' });
+      const load = startLoad(50, whoami, { untilFailed: true });
       // The positive sign that the load is running: answers coming back.
-      await waitFor('300 answers under load', () => load.statuses.length >= 300, 30_000);
+      await load.answers(300, '300 answers under load');
       banto.child.kill('SIGTERM');
       assert.equal(await banto.exited, 0, banto.output());
-      await load.done;
+      await load.stop();
 
       const answered = load.statuses.filter((s) => s === 200).length;
       assert.deepEqual(
-        load.statuses.filter((s) => s !== 200 && s !== 'refused'),
+        load.statuses.filter((s) => s !== 200 && s !== 'failed'),
         [],
         'no answer but 200; the rest found the port closed',
       );

@@ -184,12 +184,11 @@ export function createAuthorizeAndAudit(
       recordOutcome(deps, request, started, 'error', code);
       // The person hears that it failed; the error stops here instead of becoming a Slack timeout.
       const m = messagesFor(locale);
-      const text =
-        code === 'INVALID_INPUT'
-          ? m.invalidInput
-          : code === 'DATABASE_UNAVAILABLE'
-            ? m.databaseUnavailable
-            : m.somethingWentWrong(code);
+      const plainly: Record<string, string> = {
+        INVALID_INPUT: m.invalidInput,
+        DATABASE_UNAVAILABLE: m.databaseUnavailable,
+      };
+      const text = plainly[code] ?? m.somethingWentWrong(code);
       await reportFailure(args, request, state.acked ? undefined : ack, text).catch(() => undefined);
     }
   };

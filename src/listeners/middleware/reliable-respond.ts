@@ -1,4 +1,5 @@
 import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 
 /** How an answer reached the person, for the audit row. */
@@ -22,8 +23,6 @@ export interface ReliableRespondDeps {
   policy?: { attempts: number; timeoutMs: number; backoffMs: readonly number[] };
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function postToResponseUrl(url: string, message: RespondArguments, deps: ReliableRespondDeps): Promise<boolean> {
   const policy = deps.policy ?? respondPolicy;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
@@ -43,7 +42,7 @@ async function postToResponseUrl(url: string, message: RespondArguments, deps: R
     const final = attempt === policy.attempts || (typeof status === 'number' && status < 500 && status !== 429);
     deps.logger.warn({ status, attempt, final }, 'response_url failed');
     if (final) return false;
-    await wait(policy.backoffMs[attempt - 1] ?? policy.backoffMs.at(-1) ?? 0);
+    await delay(policy.backoffMs[attempt - 1] ?? policy.backoffMs.at(-1) ?? 0);
   }
   return false;
 }
