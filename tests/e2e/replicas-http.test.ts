@@ -125,6 +125,7 @@ describe(
       await load.answers(300, '300 answers through the proxy');
       replicas[0]!.child.kill('SIGKILL');
       await replicas[0]!.exited;
+      const slotsBeforeKill = (await effects(database.db, 'every-second')).length;
       await load.answers(300, '300 more answers from the two left');
       await mailWork;
       await load.stop();
@@ -142,9 +143,17 @@ describe(
       assert.equal(new Set(ids).size, mails, 'every mail delivered');
       assert.equal((await database.db('banto_mail_outbox').count({ n: '*' }).first())?.n, mails, 'queued once each');
       // Every job slot ran once, whichever replica claimed it.
-      const rows = await effects(database.db, 'every-second');
+      // Which replica claims a slot is a race, so the test does not ask for a spread; it asks that the job goes on
+      // after the kill, on a survivor.
+      const rows = await waitFor(
+        'a survivor to run a slot after the kill',
+        async () => {
+          const all = await effects(database.db, 'every-second');
+          return all.slice(slotsBeforeKill).some((r) => r.host !== 'r1') ? all : undefined;
+        },
+        30_000,
+      );
       assert.equal(new Set(rows.map((r) => r.slot)).size, rows.length, 'no slot ran twice');
-      assert.ok(new Set(rows.map((r) => r.host)).size >= 2, 'the replicas shared the slots');
       // Every answered command is audited once by the replica that answered it. The killed one can lose what was
       // still in its 20-ms audit batch: at most one request per connection.
       const audited = await waitFor(
