@@ -72,7 +72,7 @@ export async function benchBoltListeners(): Promise<string> {
         logger,
         locale: 'ja',
         clock: createSystemClock('Asia/Tokyo'),
-        roles: { rolesOf: async () => new Set() },
+        roles: { rolesOf: async () => new Set(), knownRolesOf: () => new Set() },
       }),
     );
     const boltUs = await cpuPerEvent(bolt);

@@ -34,6 +34,6 @@ export class GuardedReceiver implements Receiver {
       this.options.logger.warn({ reason: checked.reason }, 'an envelope that is not what Slack sends; acknowledged');
       return event.ack();
     }
-    return deliverToBolt(app, event, checked.kind, this.options);
+    return deliverToBolt(app, { ...event, body: checked.body as ReceiverEvent['body'] }, checked.kind, this.options);
   }
 }

@@ -26,19 +26,36 @@ function send(res: ServerResponse, contentType: string, body: string): void {
   res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
+// A frozen answer cannot change, so its JSON is made once: handlers that answer from a cache (help) pay no
+// serialisation per request.
+const serialised = new WeakMap<object, string>();
+
+function toJson(response: object): string {
+  if (!Object.isFrozen(response)) return JSON.stringify(response);
+  let json = serialised.get(response);
+  if (json === undefined) serialised.set(response, (json = JSON.stringify(response)));
+  return json;
+}
+
 function answer(res: ServerResponse, response: unknown): Promise<void> {
   if (res.headersSent) return Promise.resolve();
   if (response === undefined || response === '') res.writeHead(200, { 'content-length': 0 }).end();
   else if (typeof response === 'string') send(res, 'text/plain; charset=utf-8', response);
-  else send(res, 'application/json; charset=utf-8', JSON.stringify(response));
+  else {
+    const json = typeof response === 'object' && response !== null ? toJson(response) : JSON.stringify(response);
+    send(res, 'application/json; charset=utf-8', json);
+  }
   return Promise.resolve();
 }
 
 const formType = 'application/x-www-form-urlencoded';
 
-/** A form's `payload` holds an interaction's JSON; a form without one is a slash command's fields. */
+/**
+ * A form's `payload` holds an interaction's JSON; a form without one is a slash command's fields (copied into a
+ * plain object by the shape check, not here).
+ */
 function parseBody(raw: string, form: ReturnType<typeof parseForm> | undefined, contentType: string | undefined) {
-  if (form) return 'payload' in form ? (JSON.parse(String(form.payload)) as unknown) : { ...form };
+  if (form) return 'payload' in form ? (JSON.parse(String(form.payload)) as unknown) : form;
   if (contentType?.startsWith('application/json')) return JSON.parse(raw) as unknown;
   throw new Error(`unsupported content type ${contentType ?? '(none)'}`);
 }
@@ -122,7 +139,7 @@ export class HttpEdge implements Receiver {
       logger.warn({ reason: checked.reason }, 'a signed request that is not what Slack sends; refused');
       return refuse(res, 400, 'invalid_slack_request', checked.reason);
     }
-    const slackBody = body as ReceiverEvent['body'];
+    const slackBody = checked.body as ReceiverEvent['body'];
     if (checked.kind === 'url_verification') return answer(res, { challenge: slackBody.challenge });
     if (!this.app) return refuse(res, 503, 'not_ready');
     const retryNum = header(req, 'x-slack-retry-num');

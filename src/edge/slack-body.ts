@@ -79,7 +79,9 @@ const interactive = z.discriminatedUnion('type', [
 /** What a checked body is: a slash command, or the `type` Slack gave it. */
 export type SlackBodyKind = 'command' | z.infer<typeof interactive>['type'];
 
-export type CheckedBody = { ok: true; kind: SlackBodyKind } | { ok: false; reason: string };
+/** On success, `body` is zod's copy of the input: a plain object, whatever prototype the input had. */
+export type CheckedBody =
+  { ok: true; kind: SlackBodyKind; body: Record<string, unknown> } | { ok: false; reason: string };
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -95,8 +97,12 @@ export function checkSlackBody(body: unknown): CheckedBody {
   }
   if ('command' in body) {
     const parsed = command.safeParse(body);
-    return parsed.success ? { ok: true, kind: 'command' } : { ok: false, reason: firstIssue(parsed.error) };
+    return parsed.success
+      ? { ok: true, kind: 'command', body: parsed.data }
+      : { ok: false, reason: firstIssue(parsed.error) };
   }
   const parsed = interactive.safeParse(body);
-  return parsed.success ? { ok: true, kind: parsed.data.type } : { ok: false, reason: firstIssue(parsed.error) };
+  return parsed.success
+    ? { ok: true, kind: parsed.data.type, body: parsed.data }
+    : { ok: false, reason: firstIssue(parsed.error) };
 }

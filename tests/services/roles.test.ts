@@ -53,4 +53,30 @@ describe('role resolution', () => {
     const { resolver } = setup({ S0ONCALL: ['U04ENG'] });
     assert.deepEqual([...(await resolver.rolesOf('U02ACCT'))], []);
   });
+
+  it('answers from the cache without a wait once every group is known, the same as rolesOf', async () => {
+    const t = setup({ S0ACCT: ['U02ACCT'], S0ONCALL: ['U06ONCALL'] });
+    assert.deepEqual([...(t.resolver.knownRolesOf('U01EXEC') ?? ['not known'])], ['not known'], 'groups unread yet');
+    assert.deepEqual(t.asked, [], 'knownRolesOf never asks Slack');
+    await t.resolver.rolesOf('U01EXEC');
+    for (const user of ['U01EXEC', 'U02ACCT', 'U06ONCALL', 'U05GUEST']) {
+      assert.deepEqual([...(t.resolver.knownRolesOf(user) ?? ['not known'])], [...(await t.resolver.rolesOf(user))]);
+    }
+    assert.deepEqual(t.asked, ['S0ACCT', 'S0ONCALL'], 'each group asked once');
+    // A stale list still answers at once, and starts its refresh.
+    t.groups.S0ACCT = [];
+    t.advance(61_000);
+    assert.ok(t.resolver.knownRolesOf('U02ACCT')?.has('accounting'));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(t.asked, ['S0ACCT', 'S0ONCALL', 'S0ACCT', 'S0ONCALL']);
+    assert.ok(!t.resolver.knownRolesOf('U02ACCT')?.has('accounting'), 'the refreshed list has the removal');
+  });
+
+  it('a group that cannot be read stays unknown, so the next request asks again', async () => {
+    const t = setup({ S0ONCALL: ['U04ENG'] });
+    await t.resolver.rolesOf('U02ACCT');
+    assert.equal(t.resolver.knownRolesOf('U02ACCT'), undefined);
+    await t.resolver.rolesOf('U02ACCT');
+    assert.deepEqual(t.asked, ['S0ACCT', 'S0ONCALL', 'S0ACCT']);
+  });
 });

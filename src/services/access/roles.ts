@@ -14,6 +14,8 @@ export interface RoleResolverDeps {
 
 export interface RoleResolver {
   rolesOf(userId: string): Promise<Set<RoleName>>;
+  /** The same answer without waiting, when every group it depends on is cached; else undefined. */
+  knownRolesOf(userId: string): Set<RoleName> | undefined;
 }
 
 interface CachedGroup {
@@ -53,18 +55,10 @@ export function createRoleResolver({
     return started;
   };
 
-  const membersOf = async (id: string): Promise<Set<string>> => {
+  /** The cached members of a group (a stale list starts one refresh behind it), or undefined if never fetched. */
+  const cachedMembersOf = (id: string): Set<string> | undefined => {
     const cached = groups.get(id);
-    if (!cached) {
-      try {
-        return (await fetchGroup(id)).members;
-      } catch (error) {
-        // A group we cannot read grants nothing; the next request asks again.
-        logger.warn({ err: error, usergroup: id }, 'could not list user-group members');
-        return new Set();
-      }
-    }
-    if (now() - cached.fetchedAt >= ttlMs && !cached.refreshing) {
+    if (cached && now() - cached.fetchedAt >= ttlMs && !cached.refreshing) {
       cached.refreshing = fetchGroup(id).then(
         () => undefined,
         (error: unknown) => {
@@ -73,26 +67,53 @@ export function createRoleResolver({
         },
       );
     }
-    return cached.members;
+    return cached?.members;
   };
 
-  return {
-    async rolesOf(userId) {
-      const held = new Set<RoleName>();
-      for (const role of roleNames) {
-        const { users, usergroups } = roles[role];
-        if (users.includes(userId)) {
+  /** The user's roles, or undefined when `membersOf` does not know a group that decides one. */
+  const collectRoles = (userId: string, membersOf: (id: string) => Set<string> | undefined) => {
+    const held = new Set<RoleName>();
+    for (const role of roleNames) {
+      const { users, usergroups } = roles[role];
+      if (users.includes(userId)) {
+        held.add(role);
+        continue;
+      }
+      for (const group of usergroups) {
+        const members = membersOf(group);
+        if (!members) return undefined;
+        if (members.has(userId)) {
           held.add(role);
-          continue;
-        }
-        for (const group of usergroups) {
-          if ((await membersOf(group)).has(userId)) {
-            held.add(role);
-            break;
-          }
+          break;
         }
       }
-      return held;
+    }
+    return held;
+  };
+
+  const knownRolesOf = (userId: string) => collectRoles(userId, cachedMembersOf);
+
+  return {
+    knownRolesOf,
+    async rolesOf(userId) {
+      const known = knownRolesOf(userId);
+      if (known) return known;
+      // Only groups never fetched make the caller wait: all of them at once.
+      const fetched = new Map<string, Set<string>>();
+      const missing = roleNames.flatMap((role) => roles[role].usergroups).filter((id) => !groups.has(id));
+      await Promise.all(
+        [...new Set(missing)].map((id) =>
+          fetchGroup(id).then(
+            (entry) => void fetched.set(id, entry.members),
+            (error: unknown) => {
+              // A group we cannot read grants nothing; the next request asks again.
+              logger.warn({ err: error, usergroup: id }, 'could not list user-group members');
+              fetched.set(id, new Set());
+            },
+          ),
+        ),
+      );
+      return collectRoles(userId, (id) => cachedMembersOf(id) ?? fetched.get(id) ?? new Set()) ?? new Set();
     },
   };
 }
