@@ -6,6 +6,7 @@ import * as paymentsBySubscription from './0004_payments_by_subscription.js';
 import * as providerTotals from './0005_banto_provider_totals.js';
 import * as mail from './0006_banto_mail.js';
 import * as jobEffects from './0007_banto_job_effects.js';
+import * as sync from './0008_banto_sync.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0005_banto_provider_totals': providerTotals,
   '0006_banto_mail': mail,
   '0007_banto_job_effects': jobEffects,
+  '0008_banto_sync': sync,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,6 +4,8 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BantoError } from './errors.js';
 import { fileSchema, readConfigFile, roleNames, toFileSettings, zone } from './config-file.js';
+import { toSyncSources } from './config-sync.js';
+import type { SyncSource } from './services/sync/source.js';
 
 // The only module that reads process.env: everything else receives a Config.
 
@@ -55,6 +57,8 @@ export interface Config {
   access: { usergroupCacheSeconds: number };
   jobs: { retentionDays: number };
   billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema; anomalies: AnomalyRules };
+  /** YAML `sync.sources`: partner systems polled on a schedule, secrets already read from the environment. */
+  sync: { sources: SyncSource[] };
 }
 
 /** YAML `mail:`; every key has a default, see config/banto.yml. */
@@ -221,6 +225,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
   const raw = readConfigFile(configPath, problems);
   const parsedFile = raw === undefined ? undefined : fileSchema.safeParse(raw);
   if (parsedFile && !parsedFile.success) problems.push(...describeIssues(parsedFile.error, ''));
+  const sources = parsedFile?.success ? toSyncSources(parsedFile.data.sync, input, problems) : [];
   if (problems.length > 0 || !parsedFile?.success) throw new ConfigError(problems);
 
   const file = parsedFile.data;
@@ -246,5 +251,6 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     deepl: e.DEEPL_AUTH_KEY ? { authKey: e.DEEPL_AUTH_KEY, serverUrl: e.DEEPL_SERVER_URL } : undefined,
     ...toFileSettings(file, cwd),
+    sync: { sources },
   };
 }

@@ -143,4 +143,65 @@ channels: { billing: "#billing", alerts: C0ALERTS }
       'DATABASE_URL: expected mysql://user:pass@host:port/db or sqlite:PATH',
     ]);
   });
+
+  it('reads a sync source with its defaults, and its secret from the variable the file names', () => {
+    const path = withYaml(`${validYaml}sync:
+  sources:
+    crm:
+      url: https://partner.example/api/customers
+      auth: { prefix: "Bearer ", secret_env: CRM_API_TOKEN }
+      key: id
+      fields:
+        id: { type: string, max: 64 }
+        updated_at: { type: datetime }
+      updated_at_field: updated_at
+`);
+    const config = loadConfig({ env: { BANTO_CONFIG: path, CRM_API_TOKEN: 's3cret' }, cwd: emptyDir() });
+    const [crm] = config.sync.sources;
+    assert.equal(crm?.table, 'banto_sync_crm');
+    assert.deepEqual(crm?.auth, { header: 'Authorization', value: 'Bearer s3cret' });
+    assert.deepEqual(
+      [crm?.cron, crm?.pageSize, crm?.timeout.as('seconds'), crm?.alertAfterFailures],
+      ['0 */15 * * * *', 100, 10, 2],
+    );
+    assert.deepEqual(crm?.cursor, { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' });
+  });
+
+  it('names every problem of a sync source: missing secret, a key that is no field, a bad URL and type', () => {
+    const path = withYaml(`${validYaml}sync:
+  sources:
+    crm:
+      url: ftp://partner.example/list
+      auth: { secret_env: CRM_API_TOKEN }
+      key: customer_id
+      fields: { id: { type: float } }
+    ads:
+      url: https://ads.example/v1/items
+      auth: { secret_env: ADS_TOKEN }
+      key: id
+      fields: { id: { type: string }, seen: { type: date } }
+      updated_at_field: seen
+    crm2:
+      url: https://partner.example/list
+      key: customer_id
+      fields: { id: { type: string } }
+`);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: path }).sort(), [
+      'sync.sources.ads.updated_at_field: must name a field of type datetime',
+      'sync.sources.crm.fields.id.type: Invalid option: expected one of "string"|"text"|"integer"|"boolean"|"datetime"|"date"',
+      'sync.sources.crm.url: Invalid URL',
+      'sync.sources.crm2.key: not one of the fields',
+    ]);
+    const secrets = withYaml(`${validYaml}sync:
+  sources:
+    ads:
+      url: https://ads.example/v1/items
+      auth: { secret_env: ADS_TOKEN }
+      key: id
+      fields: { id: { type: string } }
+`);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: secrets }), [
+      'sync.sources.ads.auth.secret_env: ADS_TOKEN is not set in the environment',
+    ]);
+  });
 });

@@ -12,5 +12,8 @@ export function createLogNotifier(logger: Logger): Notifier {
     async postReply(_channelId, threadTs, text) {
       logger.info({ alert: threadTs, reply: text }, 'alert resolved');
     },
+    async updateAlert(_channelId, ts, text) {
+      logger.warn({ alert: ts, update: text }, 'alert updated');
+    },
   };
 }

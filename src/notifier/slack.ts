@@ -13,10 +13,13 @@ export function createSlackNotifier({
   alertsChannel: string;
   oncallUsergroup?: string | undefined;
 }): Notifier {
+  const mentionOf = (alsoNotify: readonly string[]) =>
+    [...new Set([...(oncallUsergroup ? [oncallUsergroup] : []), ...alsoNotify])]
+      .map((g) => `<!subteam^${g}> `)
+      .join('');
   return {
     async postAlert(text, alsoNotify = []) {
-      const groups = [...new Set([...(oncallUsergroup ? [oncallUsergroup] : []), ...alsoNotify])];
-      const mention = groups.map((g) => `<!subteam^${g}> `).join('');
+      const mention = mentionOf(alsoNotify);
       const posted = await client.chat.postMessage({
         channel: alertsChannel,
         text: `${mention}${text}`,
@@ -26,6 +29,9 @@ export function createSlackNotifier({
     },
     async postReply(channelId, threadTs, text) {
       await client.chat.postMessage({ channel: channelId, thread_ts: threadTs, text });
+    },
+    async updateAlert(channelId, ts, text, alsoNotify = []) {
+      await client.chat.update({ channel: channelId, ts, text: `${mentionOf(alsoNotify)}${text}` });
     },
   };
 }

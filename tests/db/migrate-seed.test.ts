@@ -27,6 +27,7 @@ for (const kind of databaseKinds) {
         '0005_banto_provider_totals',
         '0006_banto_mail',
         '0007_banto_job_effects',
+        '0008_banto_sync',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

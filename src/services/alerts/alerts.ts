@@ -11,11 +11,15 @@ export interface Notifier {
   /** Posts to the alerts channel for on-call; `alsoNotify` names more user groups to mention (accounting for billing). */
   postAlert(text: string, alsoNotify?: readonly string[]): Promise<{ channelId: string; ts: string }>;
   postReply(channelId: string, threadTs: string, text: string): Promise<void>;
+  /** Replaces an alert's text in place (no new notification); the mentions stay as they were posted. */
+  updateAlert(channelId: string, ts: string, text: string, alsoNotify?: readonly string[]): Promise<void>;
 }
 
 export interface Alerts {
   /** Posts the alert unless one is already open for `key`; true when this call posted it. */
   open(key: string, message: string, alsoNotify?: readonly string[]): Promise<boolean>;
+  /** Rewrites the open alert for `key` (the same incident, news of it); false when none is open or nothing changed. */
+  update(key: string, message: string, alsoNotify?: readonly string[]): Promise<boolean>;
   /** Replies in the open alert's thread and closes it; false when none was open. */
   resolve(key: string, message: string): Promise<boolean>;
   isOpen(key: string): Promise<boolean>;
@@ -61,6 +65,17 @@ export function createAlerts({
         logger.error({ err: error, key }, 'could not post an alert');
         throw error;
       }
+    },
+    async update(key, message, alsoNotify = []) {
+      const open = (await db(table).where({ open_key: key }).first()) as
+        { id: number; message: string; channel_id: string | null; thread_ts: string | null } | undefined;
+      if (!open || open.message === message) return false;
+      const changed = await db(table).where({ id: open.id, open_key: key, message: open.message }).update({ message });
+      // Another replica wrote it first: its text is as new as ours.
+      if (changed !== 1) return false;
+      if (open.channel_id && open.thread_ts)
+        await notifier.updateAlert(open.channel_id, open.thread_ts, message, alsoNotify);
+      return true;
     },
     async resolve(key, message) {
       const open = (await db(table).where({ open_key: key }).first()) as

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { Duration } from 'luxon';
+import { pino } from 'pino';
+import { createFixedClock } from '../../src/clock.js';
+import { migrateLatest } from '../../src/db/migrate.js';
+import { startPartnerApi, type PartnerApi } from '../../src/local/partner-api.js';
+import { runSync } from '../../src/services/sync/run-sync.js';
+import type { SyncSource } from '../../src/services/sync/source.js';
+import { readSyncState, syncRuns } from '../../src/services/sync/sync-runs.js';
+import { testNow } from '../helpers/clock.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
+
+const token = 'partner-token-0123';
+
+function sourceFor(partner: PartnerApi, overrides: Partial<SyncSource> = {}): SyncSource {
+  return {
+    name: 'crm',
+    url: partner.url,
+    auth: { header: 'Authorization', value: `Bearer ${token}` },
+    pageSize: 100,
+    pageSizeParam: 'limit',
+    cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
+    recordsAt: 'data',
+    cron: '0 */15 * * * *',
+    timeout: Duration.fromObject({ seconds: 5 }),
+    retry: { attempts: 3, backoff: Duration.fromObject({ seconds: 1 }) },
+    table: 'banto_sync_crm',
+    key: 'id',
+    fields: [
+      { name: 'id', column: 'id', type: 'string', optional: false, max: 64 },
+      { name: 'email', column: 'email', type: 'string', optional: true, max: 255 },
+      { name: 'plan', column: 'plan', type: 'string', optional: false, max: 16 },
+      { name: 'amount', column: 'amount_yen', type: 'integer', optional: false, max: 255 },
+      { name: 'updated_at', column: 'updated_at', type: 'datetime', optional: false, max: 255 },
+    ],
+    updatedAtField: 'updated_at',
+    maxLag: Duration.fromObject({ hours: 2 }),
+    alertAfterFailures: 2,
+    maxPages: 1000,
+    ...overrides,
+  };
+}
+
+/** A record changed `minutesAgo` before the test's clock. */
+function record(i: number, { minutesAgo = 5, plan = 'paid', amount = 980 } = {}) {
+  const at = testNow.minus({ minutes: minutesAgo }).toUTC().toISO();
+  return { id: `c${String(i).padStart(5, '0')}`, email: `c${i}@example.jp`, plan, amount, updated_at: at };
+}
+
+for (const kind of databaseKinds) {
+  describe(`sync runs of a partner source (${kind})`, () => {
+    let t: TestDatabase;
+    let partner: PartnerApi;
+    const waits: number[] = [];
+    const clock = createFixedClock(testNow, 'Asia/Tokyo');
+    const deps = () => ({
+      db: t.db,
+      clock,
+      logger: pino({ level: 'silent' }),
+      wait: async (ms: number) => void waits.push(ms),
+    });
+    const rows = () => t.db('banto_sync_crm').orderBy('id');
+    const sync = (overrides: Partial<SyncSource> = {}) =>
+      runSync(deps(), sourceFor(partner, overrides), { trigger: 'schedule' });
+
+    before(async () => {
+      t = await createTestDatabase(kind);
+      await migrateLatest(t.db);
+    });
+    after(() => t.drop());
+    beforeEach(async () => {
+      partner = await startPartnerApi({ token });
+      waits.length = 0;
+      await t.db.schema.dropTableIfExists('banto_sync_crm');
+      await t.db('banto_sync_runs').delete();
+      await t.db('banto_sync_state').delete();
+    });
+    afterEach(() => partner.close());
+
+    it('pages through every record, then fetches only what changed since the stored cursor', async () => {
+      for (let i = 1; i <= 250; i++) partner.put(record(i));
+      const first = await sync();
+      assert.equal(first.status, 'succeeded');
+      assert.deepEqual([first.pages, first.fetched, first.inserted, first.updated, first.skipped], [3, 250, 250, 0, 0]);
+      assert.equal((await rows()).length, 250);
+      assert.deepEqual(
+        partner.requests.map((r) => [r.query.limit, r.query.cursor, r.authorization]),
+        [
+          ['100', undefined, `Bearer ${token}`],
+          ['100', 's100', `Bearer ${token}`],
+          ['100', 's200', `Bearer ${token}`],
+        ],
+      );
+      assert.equal((await readSyncState(t.db, 'crm')).cursor, 's250');
+      const stored = (await rows())[0] as Record<string, unknown>;
+      assert.deepEqual(
+        { id: stored.id, amount_yen: Number(stored.amount_yen), updated_at: String(stored.updated_at).slice(0, 19) },
+        { id: 'c00001', amount_yen: 980, updated_at: '2026-12-01 00:55:00' },
+      );
+
+      // Five records change, two are new: the next run fetches those seven only.
+      for (let i = 1; i <= 5; i++) partner.put(record(i, { plan: 'free', amount: 0 }));
+      partner.put(record(251));
+      partner.put(record(252));
+      const second = await sync();
+      assert.deepEqual([second.fetched, second.inserted, second.updated], [7, 2, 5]);
+      assert.equal((await rows()).length, 252);
+      assert.equal((await t.db('banto_sync_crm').where({ id: 'c00003' }).first()).plan, 'free');
+
+      const third = await sync();
+      assert.deepEqual([third.status, third.pages, third.fetched], ['succeeded', 1, 0]);
+      assert.equal((await syncRuns(t.db, 'crm')).length, 3);
+    });
+
+    it('a run that fails midway keeps the cursor; the next resumes from it with nothing skipped or doubled', async () => {
+      for (let i = 1; i <= 250; i++) partner.put(record(i));
+      await sync();
+      for (let i = 251; i <= 500; i++) partner.put(record(i));
+      // The second page of the next run fails with a 500.
+      partner.failNext({ serve: true }, { status: 500 });
+      const failed = await sync();
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.errorClass, 'http_5xx');
+      assert.deepEqual([failed.pages, failed.inserted], [1, 100], 'the first page went in');
+      assert.equal((await readSyncState(t.db, 'crm')).cursor, 's250', 'the cursor did not move');
+      assert.equal((await readSyncState(t.db, 'crm')).failureStreak, 1);
+
+      const resumed = await sync();
+      assert.equal(resumed.status, 'succeeded');
+      assert.equal(partner.requests.at(-3)?.query.cursor, 's250', 'it started where the last good run ended');
+      assert.deepEqual([resumed.fetched, resumed.inserted, resumed.updated], [250, 150, 100]);
+      const ids = (await rows()).map((r: { id: string }) => r.id);
+      assert.equal(ids.length, 500);
+      assert.equal(new Set(ids).size, 500);
+      assert.equal((await readSyncState(t.db, 'crm')).cursor, 's500');
+      assert.equal((await readSyncState(t.db, 'crm')).failureStreak, 0);
+    });
+
+    it('classifies what went wrong: timeout, refused connection, 4xx, 5xx without retry, malformed JSON', async () => {
+      partner.put(record(1));
+      partner.failNext({ hangMs: 5_000 });
+      const slow = await sync({ timeout: Duration.fromObject({ milliseconds: 200 }) });
+      assert.deepEqual([slow.status, slow.errorClass], ['failed', 'timeout']);
+      assert.match(slow.errorMessage ?? '', /no answer within 0.2 s/);
+
+      partner.failNext({ status: 500 });
+      const broken = await sync();
+      assert.deepEqual([broken.errorClass, broken.errorMessage], ['http_5xx', `HTTP 500 from ${partner.url}`]);
+
+      partner.failNext({ malformed: true });
+      assert.equal((await sync()).errorClass, 'malformed_json');
+
+      const unauthorised = await runSync(
+        deps(),
+        sourceFor(partner, { auth: { header: 'Authorization', value: 'Bearer wrong' } }),
+        { trigger: 'schedule' },
+      );
+      assert.deepEqual(
+        [unauthorised.errorClass, unauthorised.errorMessage],
+        ['http_4xx', `HTTP 401 from ${partner.url}`],
+      );
+      assert.deepEqual(waits, [], 'none of these is retried');
+
+      const url = partner.url;
+      await partner.close();
+      const refused = await runSync(deps(), { ...sourceFor(partner), url }, { trigger: 'schedule' });
+      assert.equal(refused.errorClass, 'connection');
+      assert.match(refused.errorMessage ?? '', /connection refused at 127\.0\.0\.1:\d+/);
+      assert.equal((await rows()).length, 0, 'no run wrote a record');
+      assert.equal((await readSyncState(t.db, 'crm')).failureStreak, 5);
+      partner = await startPartnerApi({ token });
+    });
+
+    it('waits as a 429 asks (Retry-After) and backs off on a 503, inside the run', async () => {
+      for (let i = 1; i <= 3; i++) partner.put(record(i));
+      partner.failNext({ status: 429, retryAfter: '7' }, { status: 503 });
+      const run = await sync();
+      assert.equal(run.status, 'succeeded');
+      assert.equal(run.inserted, 3);
+      assert.deepEqual(waits, [7_000, 2_000], 'Retry-After first, then the backoff, doubled after the first wait');
+
+      partner.failNext({ status: 503 }, { status: 503 }, { status: 503 });
+      const gaveUp = await sync();
+      assert.deepEqual([gaveUp.status, gaveUp.errorClass], ['failed', 'http_5xx']);
+      assert.equal(partner.requests.length, 6, 'three attempts in all for the page');
+    });
+
+    it('skips an invalid record, lists it with its reason, and writes the rest', async () => {
+      partner.put(record(1));
+      partner.put({ ...record(2), amount: 'lots' });
+      partner.put({ ...record(3), updated_at: '2026-12-01 10:00' });
+      partner.put(record(4));
+      const run = await sync();
+      assert.equal(run.status, 'succeeded');
+      assert.deepEqual([run.fetched, run.inserted, run.skipped], [4, 2, 2]);
+      assert.deepEqual(
+        run.skippedRecords.map((s) => s.key),
+        ['c00002', 'c00003'],
+      );
+      assert.match(run.skippedRecords[0]?.reason ?? '', /^amount: /);
+      assert.match(run.skippedRecords[1]?.reason ?? '', /^updated_at: expected an ISO 8601 date-time with an offset/);
+      const stored = (await syncRuns(t.db, 'crm')).at(-1);
+      assert.deepEqual(stored?.skippedRecords, run.skippedRecords);
+      assert.deepEqual(
+        (await rows()).map((r: { id: string }) => r.id),
+        ['c00001', 'c00004'],
+      );
+    });
+
+    it('a partner whose newest record is older than the allowed lag makes the run stale', async () => {
+      partner.put(record(1, { minutesAgo: 200 }));
+      const run = await sync();
+      assert.deepEqual([run.status, run.errorClass, run.lagSeconds], ['stale', 'lag', 200 * 60]);
+      assert.equal(run.inserted, 1, 'the records still go in');
+      assert.equal((await readSyncState(t.db, 'crm')).cursor, 's1');
+      partner.put(record(2, { minutesAgo: 1 }));
+      const fresh = await sync();
+      assert.deepEqual([fresh.status, fresh.lagSeconds], ['succeeded', 60]);
+    });
+  });
+}
