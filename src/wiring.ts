@@ -106,6 +106,7 @@ export function createServices({
           paymentDayRule: config.billing.paymentDayRule,
           wakeSender: () => mail.sender.wake(),
         },
+        sync: { sources: config.sync.sources, logger },
       }),
       ...extraJobs,
     ],

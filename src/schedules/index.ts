@@ -8,6 +8,7 @@ import type { JobDefinition } from './job.js';
 import { createBillingAnomaliesJob, type BillingAnomaliesDeps } from './jobs/billing-anomalies.js';
 import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jobs/billing-daily-summary.js';
 import { createMailJobs, type MailJobsDeps } from './jobs/mail.js';
+import { createSyncJobs, type SyncJobsDeps } from './jobs/sync.js';
 
 export interface ScheduleDeps {
   db: Knex;
@@ -17,6 +18,7 @@ export interface ScheduleDeps {
   billing: Omit<BillingDailySummaryDeps, 'clock'>;
   anomalies: Pick<BillingAnomaliesDeps, 'rules' | 'accountingUsergroups'>;
   mail: Pick<MailJobsDeps, 'settings' | 'schema' | 'paymentDayRule' | 'wakeSender'>;
+  sync: Pick<SyncJobsDeps, 'sources' | 'logger' | 'wait'>;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
@@ -28,6 +30,7 @@ export function createScheduleTable({
   billing,
   anomalies,
   mail,
+  sync,
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
@@ -54,6 +57,7 @@ export function createScheduleTable({
       },
     },
     ...createMailJobs({ ...mail, db, clock, alerts, locale: billing.locale }),
+    ...createSyncJobs({ ...sync, db, clock, alerts, locale: billing.locale }),
   ];
 }
 

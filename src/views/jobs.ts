@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { JobStatus } from '../schedules/runner.js';
 import { messagesFor, type Locale } from './messages.js';
 import { headerBlock, messageView, sectionBlock, type MessageView } from './message.js';
+import { syncMessages } from './sync-messages.js';
 
 export const runJobActionId = 'jobs_run_now';
 
@@ -11,6 +12,12 @@ const who = (startedBy: string | null) =>
 
 const when = (status: JobStatus, at: JobStatus['nextRun']) =>
   at?.setZone(status.zone).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') ?? '—';
+
+/** A job's line in `/jobs`: the table's own jobs by name, a partner's sync job by its source. */
+function describeJob(name: string, locale: Locale): string | undefined {
+  const source = /^sync-(.+)$/.exec(name)?.[1];
+  return source ? syncMessages(locale).jobDescription(source) : messagesFor(locale).jobDescriptions[name];
+}
 
 /** `/jobs`: every job with its last run, next run and a "Run now" button. */
 export function renderJobs(statuses: JobStatus[], locale: Locale): MessageView {
@@ -27,7 +34,7 @@ export function renderJobs(statuses: JobStatus[], locale: Locale): MessageView {
       text: {
         type: 'mrkdwn',
         text: [
-          `*${status.name}*${m.jobDescriptions[status.name] ? ` — ${m.jobDescriptions[status.name]}` : ''}`,
+          `*${status.name}*${describeJob(status.name, locale) ? ` — ${describeJob(status.name, locale)}` : ''}`,
           `\`${status.cron}\` (${status.zone})${status.enabled ? '' : ` ${m.jobsDisabled}`}`,
           lastText,
           m.jobsNextRun(status.enabled ? when(status, status.nextRun) : '—'),

@@ -73,7 +73,7 @@ export function createTestRunner(
 }
 
 /** The table's other dependencies, for tests that build the whole table but never run the billing jobs. */
-export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail'> {
+export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail' | 'sync'> {
   const notHere = async (): Promise<never> => {
     throw new Error('the billing jobs are not run in this test');
   };
@@ -94,6 +94,7 @@ export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'bil
       paymentDayRule: 'next',
       wakeSender: () => undefined,
     },
+    sync: { sources: [], logger: silent },
   };
 }
 

@@ -146,7 +146,10 @@ for (const kind of databaseKinds) {
 
       partner.failNext({ status: 500 });
       const broken = await sync();
-      assert.deepEqual([broken.errorClass, broken.errorMessage], ['http_5xx', `HTTP 500 from ${partner.url}`]);
+      assert.deepEqual(
+        [broken.errorClass, broken.errorMessage],
+        ['http_5xx', `HTTP 500 from ${partner.url.slice('http://'.length)}`],
+      );
 
       partner.failNext({ malformed: true });
       assert.equal((await sync()).errorClass, 'malformed_json');
@@ -158,7 +161,7 @@ for (const kind of databaseKinds) {
       );
       assert.deepEqual(
         [unauthorised.errorClass, unauthorised.errorMessage],
-        ['http_4xx', `HTTP 401 from ${partner.url}`],
+        ['http_4xx', `HTTP 401 from ${partner.url.slice('http://'.length)}`],
       );
       assert.deepEqual(waits, [], 'none of these is retried');
 

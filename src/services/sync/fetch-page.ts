@@ -39,6 +39,12 @@ export interface FetchDeps {
 /** The longest `Retry-After` a run waits for; a partner asking for more fails the run, and the next one tries. */
 const maxRetryAfterMs = 60_000;
 
+/** Where a source lives, for messages: host and path only, so a key in its query string is never shown. */
+function placeOf(source: SyncSource): string {
+  const url = new URL(source.url);
+  return `${url.host}${url.pathname}`;
+}
+
 function pageUrl(source: SyncSource, cursor: string | undefined): string {
   const url = new URL(source.url);
   url.searchParams.set(source.pageSizeParam, String(source.pageSize));
@@ -57,7 +63,7 @@ function retryAfterMs(header: string | null, now = Date.now()): number | undefin
 function classifyNetworkError(error: unknown, source: SyncSource): SyncError {
   const name = (error as Error | undefined)?.name;
   if (name === 'TimeoutError')
-    return new SyncError('timeout', `no answer within ${source.timeout.as('seconds')} s from ${source.url}`);
+    return new SyncError('timeout', `no answer within ${source.timeout.as('seconds')} s from ${placeOf(source)}`);
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
   const what = code === 'ECONNREFUSED' ? 'connection refused' : (code ?? cause?.message ?? String(error));
@@ -108,7 +114,7 @@ export async function fetchPage(source: SyncSource, cursor: string | undefined, 
       const text = await response.text();
       if (response.ok) return readPage(source, text);
       const status = response.status;
-      failure = new SyncError(status < 500 ? 'http_4xx' : 'http_5xx', `HTTP ${status} from ${source.url}`);
+      failure = new SyncError(status < 500 ? 'http_4xx' : 'http_5xx', `HTTP ${status} from ${placeOf(source)}`);
       if (status !== 429 && status !== 503) throw failure;
       delayMs = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs;
       if (delayMs > maxRetryAfterMs) throw failure;
