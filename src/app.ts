@@ -172,7 +172,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const { roles, checkBillingChannel, payments, jobs, mail } = services;
+    const { roles, checkBillingChannel, payments, jobs, mail, sync } = services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
@@ -188,6 +188,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       jobs,
       billingChannel,
       checkBillingChannel,
+      sync,
       onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());

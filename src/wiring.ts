@@ -7,6 +7,7 @@ import { BantoError } from './errors.js';
 import { createLogNotifier } from './notifier/log.js';
 import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
 import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
+import { createSyncService, syncJobName } from './services/sync/index.js';
 import type { JobDefinition } from './schedules/job.js';
 import { createJobAlerts, type RunnerHooks } from './schedules/job-alerts.js';
 import { createJobRunner } from './schedules/runner.js';
@@ -123,5 +124,11 @@ export function createServices({
     table,
     config.timezone,
   );
-  return { roles, alerts, checkBillingChannel, payments, mail, jobs };
+  const sync = createSyncService({
+    db,
+    clock,
+    sources: config.sync.sources,
+    nextRun: (source) => jobs.nextRun(syncJobName(source)),
+  });
+  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync };
 }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startSlackEmulator } from '../src/local/emulator.js';
+import { startPartnerApi } from '../src/local/partner-api.js';
 import { demoWorkspace } from '../src/local/workspace.js';
-import { demoConfigWithSchedules, repoRoot } from './helpers/banto.js';
+import { demoConfigPath, demoConfigWithSchedules, repoRoot } from './helpers/banto.js';
 import { cleanEnv } from './helpers/process.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -88,6 +89,48 @@ describe('the banto command', () => {
       unknown.stderr,
       /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health \[UNKNOWN_JOB\]/,
     );
+  });
+
+  it('syncs a partner source by name and shows its status; a failed run exits 1, an unknown source 2', async () => {
+    const partner = await startPartnerApi({ token: 'cli-partner-token' });
+    after(() => partner.close());
+    for (const id of ['a', 'b', 'c']) partner.put({ id, updated_at: new Date().toISOString() });
+    const config = join(dir, 'sync.yml');
+    writeFileSync(
+      config,
+      `${readFileSync(demoConfigPath, 'utf8')}
+sync:
+  sources:
+    crm:
+      url: ${partner.url}
+      auth: { prefix: "Bearer ", secret_env: CRM_TOKEN }
+      key: id
+      fields: { id: { type: string }, updated_at: { type: datetime } }
+`,
+    );
+    const env = { BANTO_CONFIG: config, CRM_TOKEN: 'cli-partner-token', BANTO_LOCALE: 'en' };
+    const run = await bantoAsync(['sync', 'run', 'crm'], env);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^crm: succeeded in \d+\.\d s — 1 pages, 3 fetched, 3 inserted, 0 updated, 0 skipped\n$/);
+    const status = await bantoAsync(['sync', 'status'], env);
+    assert.equal(status.status, 0, status.stderr);
+    assert.match(status.stdout, /crm — .*healthy/);
+    assert.match(status.stdout, /Synced today: 3 records/);
+
+    partner.failNext({ status: 500 });
+    const failed = await bantoAsync(['sync', 'run', 'crm'], env);
+    assert.equal(failed.status, 1);
+    assert.match(
+      failed.stdout,
+      /^crm: failed in \d+\.\d s — failed \(http_5xx\): HTTP 500 from 127\.0\.0\.1:\d+\/customers/,
+    );
+    const unknown = await bantoAsync(['sync', 'run', 'nope'], env);
+    assert.equal(unknown.status, 2);
+    assert.equal(unknown.stderr, 'banto: no sync source named "nope"; known: crm\n');
+    const noSecret = await bantoAsync(['sync', 'status'], { BANTO_CONFIG: config });
+    assert.equal(noSecret.status, 2);
+    assert.match(noSecret.stderr, /sync\.sources\.crm\.auth\.secret_env: CRM_TOKEN is not set in the environment/);
+    assert.doesNotMatch(run.stdout + run.stderr + status.stdout, /cli-partner-token/, 'the secret is never printed');
   });
 
   /** The demo config, with the daily summary retried twice, one second apart. */

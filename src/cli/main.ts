@@ -6,6 +6,7 @@ import { registerJobsCommands } from './jobs.js';
 import { registerMailCommands } from './mail.js';
 import { registerPaymentsCommand } from './payments.js';
 import { registerStartCommands } from './start.js';
+import { registerSyncCommands } from './sync.js';
 
 export function buildCli(): Command {
   const program = new Command('banto')
@@ -17,6 +18,7 @@ export function buildCli(): Command {
   registerPaymentsCommand(program);
   registerJobsCommands(program);
   registerMailCommands(program);
+  registerSyncCommands(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { MailService } from '../services/mail/index.js';
 import type { PaymentsService } from '../services/payments/index.js';
+import type { SyncService } from '../services/sync/index.js';
 import type { Locale } from '../views/messages.js';
 
 /** What listeners may use. Listeners stay thin: parse, one service call, render. */
@@ -13,6 +14,7 @@ export interface ListenerDeps {
   payments: PaymentsService;
   mail: MailService;
   jobs: JobRunner;
+  sync: SyncService;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;
   clock: Clock;

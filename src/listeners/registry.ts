@@ -1,8 +1,11 @@
 import type { RoleName } from '../config.js';
 import { runJobActionId } from '../views/jobs.js';
 import { mailIds } from '../views/mail.js';
+import { syncIds } from '../views/sync.js';
 import { createBulkResendApproveAction } from './actions/resend-bulk-approve.js';
 import { createRunJobAction } from './actions/run-job.js';
+import { createSyncNowAction } from './actions/sync-now.js';
+import { createSyncShowErrorsAction } from './actions/sync-show-errors.js';
 import {
   createTemplateDecisionAction,
   createTemplateReviewAction,
@@ -15,6 +18,7 @@ import { createWhoamiCommand } from './commands/banto-whoami.js';
 import { createJobsCommand } from './commands/jobs.js';
 import { createPaymentsCommand } from './commands/payments.js';
 import { createResendMailCommand } from './commands/resend-mail.js';
+import { createSyncStatusCommand } from './commands/sync-status.js';
 import { action, command, view, type CommandEntry, type RegistryEntry, type RequestKind } from './define.js';
 import { createResendConfirmView, createResendFindView, createResendPickView } from './views/resend-mail.js';
 
@@ -66,7 +70,16 @@ export const registry: readonly RegistryEntry[] = [
     answers: 'later',
     create: createResendMailCommand,
   }),
+  command({
+    key: '/sync-status',
+    roles: ['exec', 'accounting', 'clerk', 'engineer'],
+    help: '/sync-status',
+    answers: 'later',
+    create: createSyncStatusCommand,
+  }),
   action({ key: runJobActionId, roles: ['engineer'], answers: 'later', create: createRunJobAction }),
+  action({ key: syncIds.syncNow, roles: ['engineer'], answers: 'later', create: createSyncNowAction }),
+  action({ key: syncIds.showErrors, roles: ['engineer'], answers: 'later', create: createSyncShowErrorsAction }),
   // Only executives decide what customers read.
   action({ key: mailIds.review, roles: ['exec'], answers: 'later', create: createTemplateReviewAction }),
   action({

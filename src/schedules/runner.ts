@@ -51,6 +51,11 @@ export interface JobRunner {
   catchUp(): Promise<void>;
   sweep(): Promise<void>;
   runNow(name: string, startedBy: string): Promise<RunOutcome>;
+  /**
+   * Runs the job for exactly this slot, unless it is claimed already (a second press of the same button, another
+   * replica): then undefined, and nothing runs.
+   */
+  runOnce(name: string, slot: DateTime, startedBy: string): Promise<RunOutcome | undefined>;
   /** Whether the table has this job (switched off or not). */
   knows(name: string): boolean;
   nextRun(name: string): DateTime | undefined;
@@ -177,6 +182,12 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
   };
   const tasks: ScheduledTask[] = [];
   let startedAt = deps.clock.now();
+  const jobNamed = (name: string) => {
+    const job = table.find((j) => j.name === name);
+    if (!job)
+      throw new BantoError('UNKNOWN_JOB', `no job named "${name}"; known: ${table.map((j) => j.name).join(', ')}`);
+    return job;
+  };
 
   const runner: JobRunner = {
     jobs,
@@ -216,10 +227,10 @@ export function createJobRunner(deps: JobRunnerDeps, table: readonly JobDefiniti
       await Promise.allSettled([...running]);
     },
     async runNow(name, startedBy) {
-      const job = table.find((j) => j.name === name);
-      if (!job)
-        throw new BantoError('UNKNOWN_JOB', `no job named "${name}"; known: ${table.map((j) => j.name).join(', ')}`);
-      return runManually(ctx, job, startedBy);
+      return runManually(ctx, jobNamed(name), startedBy);
+    },
+    async runOnce(name, slot, startedBy) {
+      return ctx.track(runSlot(ctx, jobNamed(name), slot, 'manual', startedBy));
     },
     knows: (name) => table.some((job) => job.name === name),
     nextRun(name) {

@@ -59,12 +59,13 @@ describe('the registry', () => {
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['clerk'])).map((c) => c.key),
-      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail'],
+      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail', '/sync-status'],
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['exec'])).map((c) => c.key),
-      ['/banto help', '/banto whoami', '/payments', '/banto templates', '/banto mail-status'],
+      ['/banto help', '/banto whoami', '/payments', '/banto templates', '/banto mail-status', '/sync-status'],
     );
+    assert.equal(decide(findEntry('action', 'sync_now'), new Set(['clerk', 'exec'])).allowed, false, 'engineers sync');
   });
 
   it('declares each request once, and every command has a help line in both locales', () => {

@@ -3,6 +3,7 @@ import { Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Alerts } from '../../services/alerts/alerts.js';
+import { syncJobName } from '../../services/sync/index.js';
 import { runSync, type SyncOutcome } from '../../services/sync/run-sync.js';
 import type { SyncSource } from '../../services/sync/source.js';
 import type { Locale } from '../../views/messages.js';
@@ -20,7 +21,6 @@ export interface SyncJobsDeps {
   wait?: ((ms: number) => Promise<void>) | undefined;
 }
 
-export const syncJobName = (source: string) => `sync-${source}`;
 const alertKey = (source: string) => `sync:${source}`;
 
 /**

@@ -136,3 +136,18 @@ export async function syncRuns(db: Knex, source: string): Promise<SyncRun[]> {
   const rows = (await db('banto_sync_runs').where({ source }).orderBy('id')) as Row[];
   return rows.map(toRun);
 }
+export async function latestSyncRun(db: Knex, source: string): Promise<SyncRun | undefined> {
+  const row = (await db('banto_sync_runs').where({ source }).orderBy('id', 'desc').first()) as Row | undefined;
+  return row ? toRun(row) : undefined;
+}
+
+/** Records written (inserted or updated) by the runs of `source` that started in [from, to). */
+export async function recordsSyncedBetween(db: Knex, source: string, from: DateTime, to: DateTime): Promise<number> {
+  const row = (await db('banto_sync_runs')
+    .where({ source })
+    .andWhere('started_at', '>=', toDbTime(from))
+    .andWhere('started_at', '<', toDbTime(to))
+    .sum({ inserted: 'inserted', updated: 'updated' })
+    .first()) as { inserted: number | string | null; updated: number | string | null } | undefined;
+  return Number(row?.inserted ?? 0) + Number(row?.updated ?? 0);
+}
