@@ -20,6 +20,7 @@ import { createStopStack, type StopStack } from './lifecycle.js';
 import { registerListeners } from './listeners/index.js';
 import { startSlackEmulator, type SlackEmulator } from './local/emulator.js';
 import { demoWorkspace, type Workspace } from './local/workspace.js';
+import { startDemoPartner, type DemoPartner } from './local/demo-partner.js';
 import { createLogger, toSlackLogger } from './logger.js';
 import { createAuditLog, type AuditLog } from './services/audit/audit-log.js';
 import { checkHealth } from './services/health/check-health.js';
@@ -67,7 +68,18 @@ export interface Banto {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url: string;
   emulator: SlackEmulator | undefined;
+  /** Local mode's partner system (the sync source demo_crm), unless the config names sources of its own. */
+  partner: DemoPartner | undefined;
   stop(): Promise<void>;
+}
+
+/** In local mode with no sync source configured, the demo partner is the source, so /sync-status has runs. */
+async function startLocalPartner(config: Config, clock: Clock, stack: StopStack) {
+  if (config.slack.mode !== 'local' || config.sync.sources.length > 0 || config.demoPartner === 'off')
+    return { partner: undefined, config };
+  const partner = await startDemoPartner(clock, { down: config.demoPartner === 'down' });
+  stack.defer('demo partner', () => partner.stop());
+  return { partner, config: { ...config, sync: { sources: [partner.source] } } };
 }
 
 async function seedIfEmpty(db: Knex, clock: Clock, logger: Logger, mail: MailService) {
@@ -156,13 +168,14 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
     stack.defer('database', () => db.destroy());
     await migrateLatest(db);
     const { bolt, emulator, receiving } = await connectSlack(options, logger, stack);
+    const local = await startLocalPartner(config, clock, stack);
     const metrics = createMetrics();
     const audit = createAuditLog({ db, logger });
     stack.defer('audit log', () => audit.close());
     const { extraJobs, mailTransport } = options;
     const host = `${hostname()}:${process.pid}`;
     const services = createServices({
-      config,
+      config: local.config,
       db,
       clock,
       logger,
@@ -231,6 +244,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       mail,
       url,
       emulator,
+      partner: local.partner,
       stop: async () => void (await stack.unwind()),
     };
   } catch (error) {

@@ -59,6 +59,8 @@ export interface Config {
   billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema; anomalies: AnomalyRules };
   /** YAML `sync.sources`: partner systems polled on a schedule, secrets already read from the environment. */
   sync: { sources: SyncSource[] };
+  /** Local mode's demo partner (BANTO_DEMO_PARTNER): answering, failing with 503s, or not started. */
+  demoPartner: 'up' | 'down' | 'off';
 }
 
 /** YAML `mail:`; every key has a default, see config/banto.yml. */
@@ -154,6 +156,7 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optionalText,
   DEEPL_AUTH_KEY: optionalText,
   DEEPL_SERVER_URL: z.url().optional(),
+  BANTO_DEMO_PARTNER: z.enum(['up', 'down', 'off']).default('up'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -252,5 +255,6 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     deepl: e.DEEPL_AUTH_KEY ? { authKey: e.DEEPL_AUTH_KEY, serverUrl: e.DEEPL_SERVER_URL } : undefined,
     ...toFileSettings(file, cwd),
     sync: { sources },
+    demoPartner: e.BANTO_DEMO_PARTNER,
   };
 }

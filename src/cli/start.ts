@@ -63,6 +63,7 @@ async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promis
       output: process.stdout,
       terminal: process.stdin.isTTY === true,
       commands: slashCommands(),
+      partner: banto.partner,
     });
     await session.closed;
     stop(0);

@@ -13,6 +13,8 @@ export interface ConsoleOptions {
   channelId?: string;
   /** The slash commands Banto knows (from the registry), for `help` and tab completion. */
   commands?: readonly { command: string; usageHint: string | undefined }[];
+  /** Local mode's demo partner, which `partner down|up` switches. */
+  partner?: { setDown(down: boolean): void } | undefined;
 }
 
 export interface LocalConsole {
@@ -39,6 +41,7 @@ const usage = (commands: NonNullable<ConsoleOptions['commands']>) => {
   in <channel id or #name>   type in another channel
   <number>                   press that button
   fill                       fill in and submit the open modal
+  partner down | partner up  the demo partner answers 503 (watch /sync-status and the alert), or answers again
   help | quit`;
 };
 
@@ -200,6 +203,18 @@ class ConsoleSession {
     );
   }
 
+  private switchPartner(arg: string) {
+    const { partner } = this.options;
+    if (!partner) return this.say('No demo partner here: the config names sync sources of its own.');
+    if (arg !== 'down' && arg !== 'up') return this.say('Usage: partner down | partner up');
+    partner.setDown(arg === 'down');
+    this.say(
+      arg === 'down'
+        ? 'The demo partner now answers 503. The next runs of sync-demo_crm fail (press Sync now in /sync-status).'
+        : 'The demo partner answers again; the next run recovers.',
+    );
+  }
+
   async handle(line: string): Promise<void> {
     const [word = '', ...rest] = line.trim().split(/\s+/);
     const arg = rest.join(' ');
@@ -211,6 +226,7 @@ class ConsoleSession {
     if (word === 'as') return this.choose(arg, 'user');
     if (word === 'in') return this.choose(arg, 'channel');
     if (word === 'fill') return this.fill();
+    if (word === 'partner') return this.switchPartner(arg);
     if (word === 'quit' || word === 'exit') return void this.rl.close();
     if (word.startsWith('/')) {
       this.buttons = [];

@@ -34,6 +34,7 @@ describe('local console', () => {
       userId: 'U01EXEC',
       channelId: 'C0BILLING',
       commands: slashCommands(),
+      partner: t.banto.partner,
     });
   });
   after(async () => {
@@ -87,5 +88,29 @@ describe('local console', () => {
   it('explains what it does not understand', async () => {
     await type('7', /Not a command or a button number: 7/);
     await type('users', /U03CLERK\s+tanaka/);
+  });
+
+  it('has a partner to sync: /sync-status shows it, `partner down` fails its runs into one alert, `partner up` recovers', async () => {
+    await type('as U04ENG', /#/);
+    await type('in #alerts', /#alerts>/);
+    const status = await type('/sync-status', /demo_crm/);
+    assert.match(status, /今すぐ同期/);
+    const emulator = t.banto.emulator!;
+    const alerts = () => emulator.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0ALERTS');
+    await type('partner down', /answers 503/);
+    for (let run = 0; run < 3; run++) await t.banto.jobs.runNow('sync-demo_crm', 'U04ENG');
+    const failed = await t.banto.db('banto_sync_runs').where({ source: 'demo_crm', status: 'failed' });
+    assert.equal(failed.length, 3);
+    assert.ok(failed.every((r: { error_class: string }) => r.error_class === 'http_5xx'));
+    assert.equal(alerts().length, 1, 'one alert for the incident');
+    assert.match(
+      String(alerts()[0]?.args.text),
+      /^<!subteam\^S0ONCALL> :rotating_light: 連携 \*demo_crm\* の同期が 2 回続けて失敗/,
+    );
+    await type('partner up', /answers again/);
+    await t.banto.jobs.runNow('sync-demo_crm', 'U04ENG');
+    assert.equal(alerts().length, 2);
+    assert.equal(alerts()[1]?.args.thread_ts, alerts()[0]?.response.ts, 'the recovery is a reply in the thread');
+    assert.equal((await t.banto.db('banto_sync_demo_crm')).length, 120);
   });
 });
