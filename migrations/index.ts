@@ -7,6 +7,7 @@ import * as providerTotals from './0005_banto_provider_totals.js';
 import * as mail from './0006_banto_mail.js';
 import * as jobEffects from './0007_banto_job_effects.js';
 import * as sync from './0008_banto_sync.js';
+import * as providerEvents from './0009_banto_provider_events.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0006_banto_mail': mail,
   '0007_banto_job_effects': jobEffects,
   '0008_banto_sync': sync,
+  '0009_banto_provider_events': providerEvents,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -15,6 +15,7 @@ import { BantoError } from './errors.js';
 import { migrateLatest } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createMailApi } from './http/mail-api.js';
+import { createStripeWebhook } from './http/stripe-webhook.js';
 import { createHttpServer } from './http/server.js';
 import { createStopStack, type StopStack } from './lifecycle.js';
 import { registerListeners } from './listeners/index.js';
@@ -185,7 +186,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const { roles, checkBillingChannel, payments, jobs, mail, sync } = services;
+    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents } = services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
@@ -213,6 +214,17 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       metrics,
       slackEvents: bolt.slackEvents,
       api: createMailApi({ mail, token: config.apiToken }),
+      posts: config.stripeWebhookSecret
+        ? {
+            '/webhooks/stripe': createStripeWebhook({
+              secret: config.stripeWebhookSecret,
+              clock,
+              logger,
+              record: providerEvents.record,
+              onStored: providerEvents.postSoon,
+            }),
+          }
+        : {},
       health,
     });
     const url = await listen(server, config.port, options.host ?? (emulator ? '127.0.0.1' : '0.0.0.0'));

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Knex } from 'knex';
+import { Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -11,13 +12,18 @@ import { createSyncService, syncJobName } from './services/sync/index.js';
 import type { JobDefinition } from './schedules/job.js';
 import { createJobAlerts, type RunnerHooks } from './schedules/job-alerts.js';
 import { createJobRunner } from './schedules/runner.js';
-import { createChannelGuard } from './services/access/channel-guard.js';
+import { createChannelGuard, type ChannelGuard } from './services/access/channel-guard.js';
 import { createRoleResolver } from './services/access/roles.js';
 import { billingGuardAlert, createAlerts } from './services/alerts/alerts.js';
 import { createMailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
+import type { ProviderEvent } from './services/provider/event.js';
+import { postPendingEvents } from './services/provider/post.js';
+import { recordProviderEvent } from './services/provider/record.js';
+import type { Publisher } from './services/publish.js';
 import { messagesFor } from './views/messages.js';
+import { renderProviderEvent } from './views/provider-events.js';
 
 export interface ServiceWiring {
   config: Config;
@@ -33,6 +39,41 @@ export interface ServiceWiring {
   mailTransport?: MailTransport | undefined;
   /** Told of each failed attempt of a job that will be tried again (the CLI prints it). */
   onJobAttemptFailed?: RunnerHooks['attemptFailed'];
+}
+
+/**
+ * The payment provider's events: stored once by the webhook, and posted to the billing channel (only while it
+ * passes the privacy check) by a claimed drain that the webhook starts and the minute's job repeats.
+ */
+function createProviderEvents(deps: {
+  config: Config;
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  publisher: Publisher;
+  checkBillingChannel: ChannelGuard;
+}) {
+  const { config, db, clock, logger, publisher, checkBillingChannel } = deps;
+  const channel = config.channels.billing;
+  const post = async (event: ProviderEvent) => {
+    const verdict = await checkBillingChannel(channel);
+    if (!verdict.allowed) throw new BantoError('BILLING_CHANNEL_REFUSED', `${channel} fails the privacy check`);
+    const view = renderProviderEvent(event, {
+      locale: config.locale,
+      zone: config.timezone,
+      accountingGroups: config.roles.accounting.usergroups,
+    });
+    return publisher.post(channel, view);
+  };
+  const postPending = () =>
+    postPendingEvents({ db, clock, logger, post, claimFor: Duration.fromObject({ seconds: 60 }) });
+  return {
+    record: (event: ProviderEvent) => recordProviderEvent(db, event, { now: clock.now(), zone: config.timezone }),
+    postPending,
+    /** After a webhook: post now, without holding up the answer to the provider. */
+    postSoon: () =>
+      void postPending().catch((error: unknown) => logger.error({ err: error }, 'could not post provider events')),
+  };
 }
 
 /**
@@ -86,6 +127,8 @@ export function createServices({
     schema: config.billing.schema,
     paymentDayRule: config.billing.paymentDayRule,
   });
+  const publisher = client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack };
+  const providerEvents = createProviderEvents({ config, db, clock, logger, publisher, checkBillingChannel });
   const table = applyScheduleOverrides(
     [
       ...createScheduleTable({
@@ -96,7 +139,7 @@ export function createServices({
         billing: {
           payments,
           checkBillingChannel,
-          publisher: client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack },
+          publisher,
           locale: config.locale,
           billingChannel: config.channels.billing,
         },
@@ -108,6 +151,7 @@ export function createServices({
           wakeSender: () => mail.sender.wake(),
         },
         sync: { sources: config.sync.sources, logger },
+        providerEvents: { postPending: providerEvents.postPending, enabled: config.stripeWebhookSecret !== undefined },
       }),
       ...extraJobs,
     ],
@@ -130,5 +174,5 @@ export function createServices({
     sources: config.sync.sources,
     nextRun: (source) => jobs.nextRun(syncJobName(source)),
   });
-  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync };
+  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync, providerEvents };
 }

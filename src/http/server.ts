@@ -9,6 +9,8 @@ export interface HttpServerDeps {
   health: () => Promise<HealthReport>;
   /** Bolt's request listener for POST /slack/events, in HTTP and local mode. */
   slackEvents?: RequestListener | undefined;
+  /** POST routes of their own (the payment provider's webhook, when its secret is set), by path. */
+  posts?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
   /** Routes under /api/; answers whether it took the request. */
   api?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>) | undefined;
 }
@@ -18,7 +20,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** The one HTTP server on PORT: Slack's endpoint plus Banto's own routes. */
-export function createHttpServer({ logger, metrics, health, slackEvents, api }: HttpServerDeps): Server {
+export function createHttpServer({ logger, metrics, health, slackEvents, api, posts = {} }: HttpServerDeps): Server {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>> = {
     'GET /healthz': async (_req, res) => {
       const report = await health();
@@ -29,6 +31,7 @@ export function createHttpServer({ logger, metrics, health, slackEvents, api }: 
     },
   };
   if (slackEvents) routes['POST /slack/events'] = slackEvents;
+  for (const [path, route] of Object.entries(posts)) routes[`POST ${path}`] = route;
 
   return createServer((req, res) => {
     const url = req.url ?? '/';

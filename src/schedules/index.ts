@@ -9,6 +9,7 @@ import { createBillingAnomaliesJob, type BillingAnomaliesDeps } from './jobs/bil
 import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jobs/billing-daily-summary.js';
 import { createMailJobs, type MailJobsDeps } from './jobs/mail.js';
 import { createSyncJobs, type SyncJobsDeps } from './jobs/sync.js';
+import { createProviderEventsJob } from './jobs/provider-events.js';
 
 export interface ScheduleDeps {
   db: Knex;
@@ -19,6 +20,8 @@ export interface ScheduleDeps {
   anomalies: Pick<BillingAnomaliesDeps, 'rules' | 'accountingUsergroups'>;
   mail: Pick<MailJobsDeps, 'settings' | 'schema' | 'paymentDayRule' | 'wakeSender'>;
   sync: Pick<SyncJobsDeps, 'sources' | 'logger' | 'wait'>;
+  /** Posts the payment provider's events still to be posted (returns how many); on while the webhook is. */
+  providerEvents: { postPending: () => Promise<number>; enabled: boolean };
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
@@ -31,6 +34,7 @@ export function createScheduleTable({
   anomalies,
   mail,
   sync,
+  providerEvents,
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
@@ -58,6 +62,7 @@ export function createScheduleTable({
     },
     ...createMailJobs({ ...mail, db, clock, alerts, locale: billing.locale }),
     ...createSyncJobs({ ...sync, db, clock, alerts, locale: billing.locale }),
+    createProviderEventsJob(providerEvents.postPending, providerEvents.enabled),
   ];
 }
 

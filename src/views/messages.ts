@@ -120,6 +120,8 @@ const ja = {
     'mail-payment-reminders': '支払日の数営業日前と当日のリマインダーメールをキューに入れます',
     'mail-article-digest': '前回以降に公開された記事のダイジェストをキューに入れます',
     'mail-outbox-health': '送信待ちが長すぎるとき、失敗が多すぎるときにアラートを出します',
+    'provider-events':
+      '決済代行会社のイベント (返金・チャージバック・支払い失敗・入金) のうち未投稿のものを請求チャンネルに投稿します',
   } as Partial<Record<string, string>>,
 };
 
@@ -219,6 +221,8 @@ const en: Messages = {
     'mail-payment-reminders': 'queues payment-day reminders a few business days before the payment day and on it',
     'mail-article-digest': 'queues the digest of the articles published since the last one',
     'mail-outbox-health': 'alerts when queued mail waits too long or too much mail fails',
+    'provider-events':
+      "posts the payment provider's events (refunds, disputes, failed payments, payouts) not yet posted to the billing channel",
   },
 };
 

@@ -28,6 +28,7 @@ for (const kind of databaseKinds) {
         '0006_banto_mail',
         '0007_banto_job_effects',
         '0008_banto_sync',
+        '0009_banto_provider_events',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

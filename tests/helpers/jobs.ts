@@ -73,7 +73,9 @@ export function createTestRunner(
 }
 
 /** The table's other dependencies, for tests that build the whole table but never run the billing jobs. */
-export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail' | 'sync'> {
+export function scheduleDepsNotRun(
+  db: Knex,
+): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail' | 'sync' | 'providerEvents'> {
   const notHere = async (): Promise<never> => {
     throw new Error('the billing jobs are not run in this test');
   };
@@ -95,6 +97,7 @@ export function scheduleDepsNotRun(db: Knex): Pick<ScheduleDeps, 'alerts' | 'bil
       wakeSender: () => undefined,
     },
     sync: { sources: [], logger: silent },
+    providerEvents: { postPending: notHere, enabled: false },
   };
 }
 
