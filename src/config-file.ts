@@ -162,6 +162,7 @@ export const fileSchema = z.strictObject({
               status: identifier,
               paid_at: identifier,
               due_date: identifier,
+              provider_charge_id: identifier,
             })
             .partial()
             .default({}),

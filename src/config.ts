@@ -107,6 +107,8 @@ export interface BillingSchema {
     status: string;
     paid_at: string;
     due_date: string;
+    /** The column holding the payment provider's charge id, if the web service keeps it (no default). */
+    provider_charge_id?: string | undefined;
   };
   subscriptions: {
     table: string;

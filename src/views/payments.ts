@@ -21,6 +21,7 @@ export function renderPeriodSummary(summary: PeriodSummary, locale: Locale): Mes
     `*${m.paySucceeded}*\n${pair(summary.succeeded, unit)}`,
     `*${m.payFailed}*\n${pair(summary.failed, unit)}`,
     `*${m.payRefunded}*\n${pair(summary.refunded, unit)}`,
+    ...(summary.providerRefunds.count > 0 ? [`*${m.payProviderRefunds}*\n${pair(summary.providerRefunds, unit)}`] : []),
     `*${m.payPending}*\n${pair(summary.pending, unit)}`,
     `*${m.payNew}*\n${pair(summary.newPayments, unit)}`,
     `*${m.payRenewal}*\n${pair(summary.renewals, unit)}`,

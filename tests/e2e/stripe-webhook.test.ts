@@ -87,6 +87,13 @@ for (const kind of databaseKinds) {
         ['charge.refunded', 1200, 'JPY', 'cus_123', 'posted'],
       );
       assert.ok(row.posted_ts);
+
+      // The refund shows in today's figures, beside the business data's own refunds.
+      const emulator = t.banto.emulator!;
+      const sent = emulator.calls.length;
+      await emulator.sendCommand({ userId: 'U01EXEC', channelId: 'C0BILLING', command: '/payments', text: 'today' });
+      const answer = await emulator.waitForCall('response_url', (c) => emulator.calls.indexOf(c) >= sent);
+      assert.match(JSON.stringify(answer.args.blocks), /決済代行会社の返金 \(未反映分\)\*\\n1 件 \/ ¥1,200/);
     });
 
     it("keeps an event whose post failed pending, and the minute's job posts it once", async () => {

@@ -23,6 +23,12 @@ import { renderPaymentDay, renderPaymentsUsage, renderPeriodSummary } from '../.
 import { renderRefusal } from '../../src/views/refusal.js';
 import { clip, echoInput, fitToSlack } from '../../src/views/slack-limits.js';
 import { renderUnanswered } from '../../src/views/unanswered.js';
+import { renderProviderEvent } from '../../src/views/provider-events.js';
+import { renderSkippedRecords, renderSyncNotice, renderSyncStatus } from '../../src/views/sync.js';
+import { syncMessages } from '../../src/views/sync-messages.js';
+import type { SyncSourceStatus } from '../../src/services/sync/index.js';
+import type { SyncRun } from '../../src/services/sync/sync-runs.js';
+import type { ProviderEvent } from '../../src/services/provider/event.js';
 import { slackLimitProblems } from '../../src/local/slack-limits.js';
 
 const at = DateTime.fromISO('2026-12-01T10:00:00', { zone: 'Asia/Tokyo' });
@@ -90,6 +96,7 @@ const summary: PeriodSummary = {
   succeeded: amounts,
   failed: amounts,
   refunded: amounts,
+  providerRefunds: amounts,
   pending: amounts,
   byPlan: Array.from({ length: 500 }, (_, i) => ({ ...amounts, plan: `${huge(200)}-${i}` })),
   newPayments: amounts,
@@ -104,6 +111,51 @@ const summary: PeriodSummary = {
     failedUserIds: Array.from({ length: 5000 }, (_, i) => i),
   },
 };
+
+const syncRun: SyncRun = {
+  id: 1,
+  source: huge(100),
+  trigger: 'manual',
+  startedBy: huge(100),
+  status: 'failed',
+  startedAt: at,
+  finishedAt: at,
+  pages: 1e9,
+  fetched: 1e9,
+  inserted: 1e9,
+  updated: 1e9,
+  skipped: 1e9,
+  lagSeconds: 1e9,
+  errorClass: 'malformed_json',
+  errorMessage: huge(),
+  skippedRecords: Array.from({ length: 50 }, () => ({ key: huge(64), reason: huge(500) })),
+};
+const syncStatus = (i: number): SyncSourceStatus => ({
+  name: `${huge(100)}${i}`,
+  health: 'failing',
+  lastSuccessAt: at,
+  lagSeconds: 1e9,
+  maxLagSeconds: 7200,
+  failureStreak: 1e6,
+  nextRun: at,
+  syncedToday: 1e12,
+  lastRun: syncRun,
+});
+const providerEvent = (type: string): ProviderEvent => ({
+  id: huge(255),
+  type,
+  createdAt: at,
+  objectId: huge(255),
+  customerId: huge(255),
+  amount: Number.MAX_SAFE_INTEGER,
+  currency: 'JPY',
+  reason: huge(),
+  status: huge(),
+  chargeId: huge(255),
+  attempts: 1e9,
+  arrivalAt: at,
+  payload: '{}',
+});
 
 function everyView(locale: Locale): [string, unknown][] {
   const m = messagesFor(locale);
@@ -169,6 +221,19 @@ function everyView(locale: Locale): [string, unknown][] {
     ['notice modal', noticeModal(huge(100), huge())],
     ['unanswered command', renderUnanswered('command', 'late', locale)],
     ['unanswered submission', renderUnanswered('view_submission', 'failed', locale)],
+    [
+      'sync status',
+      renderSyncStatus(
+        Array.from({ length: 60 }, (_, i) => syncStatus(i)),
+        { zone: 'Asia/Tokyo', locale, withButtons: true },
+      ),
+    ],
+    ['sync notice', renderSyncNotice(syncMessages(locale).finished(huge(), huge()))],
+    ['skipped records', renderSkippedRecords(huge(100), syncRun, locale)],
+    ...['charge.refunded', 'charge.dispute.created', 'payout.paid', huge(64)].map((type): [string, unknown] => [
+      `provider event ${type.slice(0, 20)}`,
+      renderProviderEvent(providerEvent(type), { locale, zone: 'Asia/Tokyo', accountingGroups: ['S0ACCT'] }),
+    ]),
   ];
 }
 

@@ -5,6 +5,7 @@ import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
 import type { PaymentDayRule } from './business-days.js';
 import { amounts, none, type Amounts, type SummaryTables } from './amounts.js';
 import { readPaymentDay, type PaymentDayFigures } from './payment-day.js';
+import { providerRefundsIn } from './provider-refunds.js';
 import { previousPeriod, sameWeekdayLastWeek, type Period } from './period.js';
 
 export interface PeriodSummary {
@@ -12,6 +13,8 @@ export interface PeriodSummary {
   succeeded: Amounts;
   failed: Amounts;
   refunded: Amounts;
+  /** Refunds the payment provider reported in the period that the business schema does not hold yet. */
+  providerRefunds: Amounts;
   pending: Amounts;
   byPlan: (Amounts & { plan: string })[];
   newPayments: Amounts;
@@ -109,8 +112,9 @@ async function lastSucceededAt({ db, p }: SummaryTables, period: Period): Promis
 async function summarize(t: SummaryTables, period: Period): Promise<PeriodSummary> {
   const previous = previousPeriod(period);
   const lastWeek = period.kind === 'day' ? sameWeekdayLastWeek(period) : undefined;
-  const [totals, pending, plans, split, previousTotals, lastWeekTotals, day] = await Promise.all([
+  const [totals, providerRefunds, pending, plans, split, previousTotals, lastWeekTotals, day] = await Promise.all([
     totalsByStatus(t, period),
+    providerRefundsIn(t, period),
     pendingIn(t, period),
     byPlan(t, period),
     newVsRenewal(t, period),
@@ -121,6 +125,7 @@ async function summarize(t: SummaryTables, period: Period): Promise<PeriodSummar
   return {
     period,
     ...totals,
+    providerRefunds,
     pending,
     byPlan: plans,
     ...split,
