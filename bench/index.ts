@@ -6,6 +6,7 @@ import { benchMailOutbox } from './mail-outbox.js';
 import { benchPaymentsSummary } from './payments-summary.js';
 import { benchReplicas } from './replicas.js';
 import { benchSlackCommands } from './slack-commands.js';
+import { benchSyncSource } from './sync-source.js';
 
 const benchmarks: Record<string, () => Promise<string>> = {
   'slack-commands': benchSlackCommands,
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<string>> = {
   'payments-summary': benchPaymentsSummary,
   'mail-outbox': benchMailOutbox,
   replicas: benchReplicas,
+  'sync-source': benchSyncSource,
 };
 
 const only = process.argv.slice(2);

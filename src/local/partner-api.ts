@@ -42,6 +42,23 @@ export interface PartnerApiOptions {
   port?: number;
 }
 
+interface Change {
+  seq: number;
+  record: PartnerRecord;
+}
+
+/** The index of the first change after sequence `after` (binary search: the list is in change order). */
+function firstAfter(ordered: readonly Change[], after: number): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ordered[mid]!.seq > after) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
 /**
  * The cursor is the change sequence of the last record a page gave (`s42`); a page holds the records changed
  * after it, oldest first, so a record changed again moves behind the cursor and is fetched again.
@@ -52,7 +69,8 @@ export async function startPartnerApi({
   port = 0,
 }: PartnerApiOptions = {}): Promise<PartnerApi> {
   let sequence = 0;
-  const changes = new Map<string, { seq: number; record: PartnerRecord }>();
+  const changes = new Map<string, Change>();
+  let ordered: Change[] | undefined;
   const queued: PartnerFailure[] = [];
   let outage: PartnerFailure | undefined;
   const requests: PartnerRequest[] = [];
@@ -84,14 +102,13 @@ export async function startPartnerApi({
     if (token && req.headers.authorization !== `Bearer ${token}`) return res.writeHead(401).end('{"error":"auth"}');
     const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
     const after = Number(/^s(\d+)$/.exec(url.searchParams.get('cursor') ?? '')?.[1] ?? 0);
-    const newer = [...changes.values()].filter((c) => c.seq > after).sort((a, b) => a.seq - b.seq);
-    const page = newer.slice(0, limit);
+    // A Map keeps insertion order and put() re-inserts a change, so its values are in change order already.
+    ordered ??= [...changes.values()];
+    const from = firstAfter(ordered, after);
+    const page = ordered.slice(from, from + limit);
     const last = page.at(-1)?.seq ?? after;
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({ data: page.map((c) => c.record), next_cursor: `s${last}`, has_more: newer.length > limit }),
-      );
+    const body = { data: page.map((c) => c.record), next_cursor: `s${last}`, has_more: from + limit < ordered.length };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 
   const server = createServer(serve);
@@ -102,6 +119,7 @@ export async function startPartnerApi({
     put(record) {
       changes.delete(record.id);
       changes.set(record.id, { seq: ++sequence, record });
+      ordered = undefined;
     },
     failNext: (...failures) => void queued.push(...failures),
     setOutage: (failure) => void (outage = failure),

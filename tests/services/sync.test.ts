@@ -6,7 +6,7 @@ import { createFixedClock } from '../../src/clock.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startPartnerApi, type PartnerApi } from '../../src/local/partner-api.js';
 import { runSync } from '../../src/services/sync/run-sync.js';
-import type { SyncSource } from '../../src/services/sync/source.js';
+import { createRecordReader, type SyncSource } from '../../src/services/sync/source.js';
 import { readSyncState, syncRuns } from '../../src/services/sync/sync-runs.js';
 import { testNow } from '../helpers/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
@@ -223,3 +223,43 @@ for (const kind of databaseKinds) {
     });
   });
 }
+
+describe('reading a partner record by the configured fields', () => {
+  const read = createRecordReader({
+    fields: [
+      { name: 'id', column: 'id', type: 'string', optional: false, max: 8 },
+      { name: 'at', column: 'changed_at', type: 'datetime', optional: false, max: 255 },
+      { name: 'day', column: 'day', type: 'date', optional: true, max: 255 },
+      { name: 'paid', column: 'paid', type: 'boolean', optional: true, max: 255 },
+    ],
+  });
+
+  it('stores instants as UTC text, keeps dates, maps columns and ignores fields it was not told of', () => {
+    assert.deepEqual(read({ id: 'a1', at: '2026-12-01T09:00:00.5+09:00', day: '2026-02-28', paid: true, extra: {} }), {
+      row: { id: 'a1', changed_at: '2026-12-01 00:00:00.500', day: '2026-02-28', paid: true },
+    });
+    assert.deepEqual(read({ id: 'a2', at: '2026-12-01T00:00:00Z', day: null }), {
+      row: { id: 'a2', changed_at: '2026-12-01 00:00:00.000', day: null, paid: null },
+    });
+  });
+
+  it('names the field that makes a record invalid', () => {
+    const problem = (record: unknown) => {
+      const reading = read(record);
+      return 'problem' in reading ? reading.problem : 'read';
+    };
+    assert.equal(problem({ id: 'a3', at: '2026-12-01T09:00:00' }), 'at: expected an ISO 8601 date-time with an offset');
+    assert.equal(
+      problem({ id: 'a4', at: '2026-12-01T09:00:00Z', day: '2026-02-30' }),
+      'day: expected a date YYYY-MM-DD',
+    );
+    assert.equal(
+      problem({ id: 'a5', at: '2026-13-01T09:00:00Z' }),
+      'at: expected an ISO 8601 date-time with an offset',
+    );
+    assert.match(problem({ id: 'far-too-long', at: '2026-12-01T09:00:00Z' }), /^id: Too big/);
+    assert.match(problem({ at: '2026-12-01T09:00:00Z' }), /^id: /);
+    assert.match(problem(null), /^record: /);
+    assert.match(problem({ id: 'a6', at: '2026-12-01T09:00:00Z', paid: 'yes' }), /^paid: /);
+  });
+});

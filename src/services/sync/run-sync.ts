@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
-import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { fromDbTime } from '../../db/time.js';
 import { fetchPage, SyncError, type FetchDeps, type SyncErrorClass } from './fetch-page.js';
-import { keyColumn, recordSchema, type SyncRow, type SyncSource } from './source.js';
+import { createRecordReader, keyColumn, type RecordReading, type SyncRow, type SyncSource } from './source.js';
 import {
   finishSyncRun,
   readSyncState,
@@ -47,42 +46,40 @@ interface Progress {
   updated: number;
   skipped: number;
   skippedRecords: SkippedRecord[];
-  newest: DateTime | undefined;
+  /** The newest updated-at seen, as stored (UTC text). */
+  newest: string | undefined;
 }
 
 function countsOf({ pages, fetched, inserted, updated, skipped, skippedRecords }: Progress) {
   return { pages, fetched, inserted, updated, skipped, skippedRecords };
 }
 
-function validate(source: SyncSource, records: unknown[], progress: Progress): SyncRow[] {
-  const schema = recordSchema(source);
+function validate(read: (record: unknown) => RecordReading, key: string, records: unknown[], progress: Progress) {
   const rows: SyncRow[] = [];
   for (const record of records) {
-    const parsed = schema.safeParse(record);
-    if (parsed.success) {
-      rows.push(parsed.data);
+    const reading = read(record);
+    if ('row' in reading) {
+      rows.push(reading.row);
       continue;
     }
     progress.skipped++;
     if (progress.skippedRecords.length < keptSkipped) {
-      const key = (record as Record<string, unknown> | null)?.[source.key];
-      const issue = parsed.error.issues[0];
-      const reason = issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'invalid';
-      progress.skippedRecords.push({ key: key === undefined ? '(no key)' : String(key).slice(0, 64), reason });
+      const value = record && typeof record === 'object' ? (record as Record<string, unknown>)[key] : undefined;
+      const shown = value === undefined || value === null ? '(no key)' : String(value).slice(0, 64);
+      progress.skippedRecords.push({ key: shown, reason: reading.problem });
     }
   }
   return rows;
 }
 
-function newestOf(source: SyncSource, rows: SyncRow[], newest: DateTime | undefined): DateTime | undefined {
+/** The newest value of the updated-at column, as stored text (UTC text sorts as time does). */
+function newestOf(source: SyncSource, rows: SyncRow[], newest: string | undefined): string | undefined {
   const column = source.fields.find((f) => f.name === source.updatedAtField)?.column;
   if (!column) return newest;
   let latest = newest;
   for (const row of rows) {
     const value = row[column];
-    if (typeof value !== 'string') continue;
-    const at = fromDbTime(value);
-    if (!latest || at > latest) latest = at;
+    if (typeof value === 'string' && (latest === undefined || value > latest)) latest = value;
   }
   return latest;
 }
@@ -96,25 +93,57 @@ async function pageThrough(
   progress: Progress,
 ): Promise<string | undefined> {
   const key = keyColumn(source);
+  const read = createRecordReader(source);
+  let requested = 0;
+  const request = (at: string | undefined) => {
+    if (requested >= source.maxPages)
+      return Promise.reject(new SyncError('too_many_pages', `more than ${source.maxPages} pages in one run`));
+    requested++;
+    const page = fetchPage(source, at, { wait: deps.wait, signal: options.signal });
+    // Awaited in its turn; a failure before then must not count as unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  // Two stages in flight: the next page is fetched and checked while this one is written, so the partner's
+  // latency and the checks hide behind the database's. At most one write is pending, so pages land in order.
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailure: unknown;
+  const write = (rows: SyncRow[]) =>
+    upsertPage(deps.db, source.table, key, rows).then(
+      (counts) => {
+        progress.inserted += counts.inserted;
+        progress.updated += counts.updated;
+      },
+      (error: unknown) => void (writeFailure ??= error),
+    );
+  const written = async () => {
+    await writing;
+    if (writeFailure !== undefined) throw new SyncError('database', (writeFailure as Error).message);
+  };
   let cursor = from;
-  for (;;) {
-    if (progress.pages >= source.maxPages)
-      throw new SyncError('too_many_pages', `more than ${source.maxPages} pages in one run`);
-    const page = await fetchPage(source, cursor, { wait: deps.wait, signal: options.signal });
-    progress.pages++;
-    progress.fetched += page.records.length;
-    const rows = validate(source, page.records, progress);
-    const counts = await upsertPage(deps.db, source.table, key, rows).catch((error: unknown) => {
-      throw new SyncError('database', (error as Error).message);
-    });
-    progress.inserted += counts.inserted;
-    progress.updated += counts.updated;
-    progress.newest = newestOf(source, rows, progress.newest);
-    // A partner that hands back the cursor it was given has nothing newer: the run ends there.
-    const moved = page.nextCursor !== undefined && page.nextCursor !== cursor;
-    if (moved) cursor = page.nextCursor;
-    if (!page.hasMore || !moved) return cursor;
+  let next = request(cursor);
+  try {
+    for (;;) {
+      const page = await next;
+      progress.pages++;
+      progress.fetched += page.records.length;
+      // A partner that hands back the cursor it was given has nothing newer: the run ends there.
+      const moved = page.nextCursor !== undefined && page.nextCursor !== cursor;
+      const more = page.hasMore && moved;
+      if (more) next = request(page.nextCursor);
+      const rows = validate(read, source.key, page.records, progress);
+      await written();
+      writing = write(rows);
+      progress.newest = newestOf(source, rows, progress.newest);
+      if (moved) cursor = page.nextCursor;
+      if (!more) break;
+    }
+  } finally {
+    // Whatever ends the run, the write under way finishes before the run's row says how far it got.
+    await writing;
   }
+  await written();
+  return cursor;
 }
 
 /**
@@ -148,8 +177,8 @@ export async function runSync(deps: SyncDeps, source: SyncSource, options: SyncR
   try {
     const cursor = await pageThrough(deps, source, before.cursor, options, progress);
     const now = clock.now();
-    const newestAt =
-      progress.newest && (!before.newestAt || progress.newest > before.newestAt) ? progress.newest : before.newestAt;
+    const seen = progress.newest === undefined ? undefined : fromDbTime(progress.newest);
+    const newestAt = seen && (!before.newestAt || seen > before.newestAt) ? seen : before.newestAt;
     const lagSeconds =
       source.updatedAtField && newestAt ? Math.max(0, Math.round(now.diff(newestAt).as('seconds'))) : undefined;
     const stale = lagSeconds !== undefined && lagSeconds > source.maxLag.as('seconds');
