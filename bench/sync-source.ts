@@ -47,6 +47,7 @@ const source = (url: string, table: string): SyncSource => ({
   pageSizeParam: 'limit',
   cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
   recordsAt: 'data',
+  shape: 'cursor-paged',
   cron: '0 */15 * * * *',
   timeout: Duration.fromObject({ seconds: 30 }),
   retry: { attempts: 1, backoff: Duration.fromObject({ seconds: 1 }) },

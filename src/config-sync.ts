@@ -1,6 +1,7 @@
 import { Duration } from 'luxon';
 import { z } from 'zod';
 import { cronProblem } from './services/jobs/slots.js';
+import { pageShapeNames } from './services/sync/shapes/index.js';
 import type { SyncField, SyncSource } from './services/sync/source.js';
 
 // YAML `sync.sources.<name>`: a partner's cursor-paged JSON list, mapped to a local table. Secrets are named by
@@ -43,6 +44,7 @@ const source = z
       })
       .prefault({}),
     records_at: z.string().min(1).default('data'),
+    shape: z.enum(pageShapeNames).default('cursor-paged'),
     cron: cron.default('0 */15 * * * *'),
     timeout_seconds: z.number().positive().max(300).default(10),
     retry: z
@@ -101,6 +103,7 @@ export function toSyncSources(
       pageSizeParam: s.page_size_param,
       cursor: { param: s.cursor.param, from: s.cursor.from, hasMore: s.cursor.has_more },
       recordsAt: s.records_at,
+      shape: s.shape,
       cron: s.cron,
       timeout: Duration.fromObject({ seconds: s.timeout_seconds }),
       retry: { attempts: s.retry.attempts, backoff: Duration.fromObject({ seconds: s.retry.backoff_seconds }) },

@@ -40,6 +40,7 @@ export async function startDemoPartner(clock: Clock, { down = false } = {}): Pro
     pageSizeParam: 'limit',
     cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
     recordsAt: 'data',
+    shape: 'cursor-paged',
     cron: '0 */15 * * * *',
     timeout: Duration.fromObject({ seconds: 5 }),
     retry: { attempts: 2, backoff: Duration.fromObject({ seconds: 1 }) },

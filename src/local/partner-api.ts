@@ -40,6 +40,8 @@ export interface PartnerApiOptions {
   token?: string | undefined;
   path?: string;
   port?: number;
+  /** `cursor` (the default): `?cursor=` and `next_cursor`; `offset`: `?offset=` and the list's `total`. */
+  paging?: 'cursor' | 'offset';
 }
 
 interface Change {
@@ -67,6 +69,7 @@ export async function startPartnerApi({
   token,
   path = '/customers',
   port = 0,
+  paging = 'cursor',
 }: PartnerApiOptions = {}): Promise<PartnerApi> {
   let sequence = 0;
   const changes = new Map<string, Change>();
@@ -104,6 +107,13 @@ export async function startPartnerApi({
     const after = Number(/^s(\d+)$/.exec(url.searchParams.get('cursor') ?? '')?.[1] ?? 0);
     // A Map keeps insertion order and put() re-inserts a change, so its values are in change order already.
     ordered ??= [...changes.values()];
+    if (paging === 'offset') {
+      const offset = Math.max(0, Number(url.searchParams.get('offset') ?? 0) || 0);
+      const records = ordered.slice(offset, offset + limit).map((c) => c.record);
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ data: records, total: ordered.length }));
+    }
     const from = firstAfter(ordered, after);
     const page = ordered.slice(from, from + limit);
     const last = page.at(-1)?.seq ?? after;

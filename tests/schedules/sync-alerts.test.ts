@@ -22,6 +22,7 @@ const source = (partner: PartnerApi): SyncSource => ({
   pageSizeParam: 'limit',
   cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
   recordsAt: 'data',
+  shape: 'cursor-paged',
   cron: '0 */15 * * * *',
   timeout: Duration.fromObject({ milliseconds: 300 }),
   retry: { attempts: 1, backoff: Duration.fromObject({ seconds: 1 }) },

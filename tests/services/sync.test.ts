@@ -22,6 +22,7 @@ function sourceFor(partner: PartnerApi, overrides: Partial<SyncSource> = {}): Sy
     pageSizeParam: 'limit',
     cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
     recordsAt: 'data',
+    shape: 'cursor-paged',
     cron: '0 */15 * * * *',
     timeout: Duration.fromObject({ seconds: 5 }),
     retry: { attempts: 3, backoff: Duration.fromObject({ seconds: 1 }) },
@@ -209,6 +210,30 @@ for (const kind of databaseKinds) {
         (await rows()).map((r: { id: string }) => r.id),
         ['c00001', 'c00004'],
       );
+    });
+
+    it('reads a partner that pages by offset through its shape module, and resumes after the records it has', async () => {
+      await partner.close();
+      partner = await startPartnerApi({ token, paging: 'offset' });
+      for (let i = 1; i <= 250; i++) partner.put(record(i));
+      const offsets = {
+        cursor: { param: 'offset', from: 'unused', hasMore: 'unused' },
+        shape: 'offset-paged' as const,
+      };
+      const first = await sync(offsets);
+      assert.deepEqual([first.status, first.pages, first.inserted], ['succeeded', 3, 250]);
+      assert.deepEqual(
+        partner.requests.map((r) => r.query.offset),
+        [undefined, '100', '200'],
+      );
+      assert.equal((await readSyncState(t.db, 'crm')).cursor, '250');
+      partner.put(record(251));
+      const second = await sync(offsets);
+      assert.deepEqual([second.fetched, second.inserted], [1, 1]);
+      assert.equal(partner.requests.at(-1)?.query.offset, '250');
+      partner.failNext({ status: 200, body: JSON.stringify({ data: [] }) });
+      const broken = await sync(offsets);
+      assert.deepEqual([broken.errorClass, broken.errorMessage], ['malformed_json', '"total" is not a count']);
     });
 
     it('a partner whose newest record is older than the allowed lag makes the run stale', async () => {

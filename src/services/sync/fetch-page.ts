@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BantoError } from '../../errors.js';
+import { pageShapes } from './shapes/index.js';
 import type { SyncSource } from './source.js';
 
 /** Why a run failed, in the terms of `/sync-status` and the alert. */
@@ -70,7 +71,7 @@ function classifyNetworkError(error: unknown, source: SyncSource): SyncError {
   return new SyncError('connection', `${what} at ${new URL(source.url).host}`);
 }
 
-function readPage(source: SyncSource, text: string): Page {
+function readPage(source: SyncSource, text: string, cursor: string | undefined): Page {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -80,17 +81,9 @@ function readPage(source: SyncSource, text: string): Page {
       `the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))})`,
     );
   }
-  const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  const records = fields[source.recordsAt];
-  if (!Array.isArray(records)) throw new SyncError('malformed_json', `the answer has no list at "${source.recordsAt}"`);
-  const next = fields[source.cursor.from];
-  if (next !== undefined && next !== null && typeof next !== 'string' && typeof next !== 'number')
-    throw new SyncError('malformed_json', `"${source.cursor.from}" is neither a string nor a number`);
-  const nextCursor = next === undefined || next === null || next === '' ? undefined : String(next);
-  const more = fields[source.cursor.hasMore];
-  // Without the flag, a page that gave a new cursor and records may have more behind it.
-  const hasMore = typeof more === 'boolean' ? more : nextCursor !== undefined && records.length > 0;
-  return { records, nextCursor, hasMore };
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new SyncError('malformed_json', 'the answer is not a JSON object');
+  return pageShapes[source.shape].readPage(body as Record<string, unknown>, source, cursor);
 }
 
 /**
@@ -112,7 +105,7 @@ export async function fetchPage(source: SyncSource, cursor: string | undefined, 
     try {
       const response = await fetch(pageUrl(source, cursor), { headers, signal, redirect: 'error' });
       const text = await response.text();
-      if (response.ok) return readPage(source, text);
+      if (response.ok) return readPage(source, text, cursor);
       const status = response.status;
       failure = new SyncError(status < 500 ? 'http_4xx' : 'http_5xx', `HTTP ${status} from ${placeOf(source)}`);
       if (status !== 429 && status !== 503) throw failure;

@@ -1,6 +1,7 @@
 import type { Duration } from 'luxon';
 import { z } from 'zod';
 import { toDbTime } from '../../db/time.js';
+import type { PageShapeName } from './shapes/index.js';
 
 export type SyncFieldType = 'string' | 'text' | 'integer' | 'boolean' | 'datetime' | 'date';
 
@@ -25,6 +26,8 @@ export interface SyncSource {
   cursor: { param: string; from: string; hasMore: string };
   /** The response field that holds the page's records. */
   recordsAt: string;
+  /** How the answer is read into a page (shapes/): the cursor-paged list, or a partner's own. */
+  shape: PageShapeName;
   cron: string;
   timeout: Duration;
   /** Attempts per page for a 429 or 503 (and a dropped connection), waiting `Retry-After` or a doubling backoff. */
