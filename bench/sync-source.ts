@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
-import { DateTime, Duration } from 'luxon';
+import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { createFixedClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { fetchPage } from '../src/services/sync/fetch-page.js';
 import { runSync } from '../src/services/sync/run-sync.js';
+import { defineSyncSource } from '../src/config-sync.js';
 import { createRecordReader, type SyncRow, type SyncSource } from '../src/services/sync/source.js';
 import { prepareSyncTable } from '../src/services/sync/sync-table.js';
 import { pin, rounds } from './child-server.js';
@@ -40,31 +41,24 @@ async function startPartner(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url };
 }
 
-const source = (url: string, table: string): SyncSource => ({
-  name: 'bench',
-  url,
-  pageSize,
-  pageSizeParam: 'limit',
-  cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
-  recordsAt: 'data',
-  shape: 'cursor-paged',
-  cron: '0 */15 * * * *',
-  timeout: Duration.fromObject({ seconds: 30 }),
-  retry: { attempts: 1, backoff: Duration.fromObject({ seconds: 1 }) },
-  table,
-  key: 'id',
-  fields: [
-    { name: 'id', column: 'id', type: 'string', optional: false, max: 32 },
-    { name: 'email', column: 'email', type: 'string', optional: false, max: 255 },
-    { name: 'plan', column: 'plan', type: 'string', optional: false, max: 16 },
-    { name: 'amount', column: 'amount', type: 'integer', optional: false, max: 255 },
-    { name: 'updated_at', column: 'updated_at', type: 'datetime', optional: false, max: 255 },
-  ],
-  updatedAtField: 'updated_at',
-  maxLag: Duration.fromObject({ days: 3650 }),
-  alertAfterFailures: 2,
-  maxPages: 10_000,
-});
+const source = (url: string, table: string): SyncSource =>
+  defineSyncSource('bench', {
+    url,
+    page_size: pageSize,
+    timeout_seconds: 30,
+    retry: { attempts: 1 },
+    table,
+    key: 'id',
+    fields: {
+      id: { type: 'string', max: 32 },
+      email: { type: 'string' },
+      plan: { type: 'string', max: 16 },
+      amount: { type: 'integer' },
+      updated_at: { type: 'datetime' },
+    },
+    updated_at_field: 'updated_at',
+    max_lag_minutes: 60 * 24 * 3650,
+  });
 
 /** The baseline: the same rows, already in memory, upserted with knex in 500-row statements, 1,000 a transaction. */
 async function bareUpsert(db: Knex, table: string, rows: SyncRow[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import { BantoError } from './errors.js';
 import { cronProblem } from './services/jobs/slots.js';
 import { pageShapeNames } from './services/sync/shapes/index.js';
 import type { SyncField, SyncSource } from './services/sync/source.js';
@@ -116,4 +117,20 @@ export function toSyncSources(
       maxPages: s.max_pages,
     };
   });
+}
+
+/**
+ * One source from settings written as in the YAML file, defaults and checks included: local mode's demo partner,
+ * tests and benchmarks describe theirs this way instead of spelling out every field.
+ */
+export function defineSyncSource(
+  name: string,
+  settings: z.input<typeof source>,
+  env: Record<string, string | undefined> = {},
+): SyncSource {
+  const parsed = syncSchema.safeParse({ sources: { [name]: settings } });
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const [defined] = parsed.success ? toSyncSources(parsed.data, env, problems) : [];
+  if (!defined || problems.length > 0) throw new BantoError('CONFIG_INVALID', problems.join('; '), problems);
+  return defined;
 }

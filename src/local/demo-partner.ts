@@ -1,5 +1,5 @@
-import { Duration } from 'luxon';
 import type { Clock } from '../clock.js';
+import { defineSyncSource } from '../config-sync.js';
 import type { SyncSource } from '../services/sync/source.js';
 import { startPartnerApi, type PartnerApi, type PartnerFailure } from './partner-api.js';
 
@@ -33,31 +33,22 @@ export async function startDemoPartner(clock: Clock, { down = false } = {}): Pro
   const changes = setInterval(() => api.put(record((next++ % 120) + 1)), 60_000).unref();
   const setDown = (isDown: boolean) => api.setOutage(isDown ? demoPartnerOutage : undefined);
   setDown(down);
-  const source: SyncSource = {
-    name: 'demo_crm',
+  const source = defineSyncSource('demo_crm', {
     url: api.url,
-    pageSize: 50,
-    pageSizeParam: 'limit',
-    cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
-    recordsAt: 'data',
-    shape: 'cursor-paged',
-    cron: '0 */15 * * * *',
-    timeout: Duration.fromObject({ seconds: 5 }),
-    retry: { attempts: 2, backoff: Duration.fromObject({ seconds: 1 }) },
-    table: 'banto_sync_demo_crm',
+    page_size: 50,
+    timeout_seconds: 5,
+    retry: { attempts: 2, backoff_seconds: 1 },
     key: 'id',
-    fields: [
-      { name: 'id', column: 'id', type: 'string', optional: false, max: 32 },
-      { name: 'name', column: 'name', type: 'string', optional: false, max: 100 },
-      { name: 'plan', column: 'plan', type: 'string', optional: false, max: 16 },
-      { name: 'amount', column: 'amount', type: 'integer', optional: false, max: 255 },
-      { name: 'updated_at', column: 'updated_at', type: 'datetime', optional: false, max: 255 },
-    ],
-    updatedAtField: 'updated_at',
-    maxLag: Duration.fromObject({ minutes: 120 }),
-    alertAfterFailures: 2,
-    maxPages: 100,
-  };
+    fields: {
+      id: { type: 'string', max: 32 },
+      name: { type: 'string', max: 100 },
+      plan: { type: 'string', max: 16 },
+      amount: { type: 'integer' },
+      updated_at: { type: 'datetime' },
+    },
+    updated_at_field: 'updated_at',
+    max_pages: 100,
+  });
   return {
     api,
     source,

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { webApi } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { defaultAnomalyRules, defaultBillingSchema, type AnomalyRules } from '../../src/config.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { toDbTime } from '../../src/db/time.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
-import { createSlackNotifier } from '../../src/notifier/slack.js';
+import { emulatorNotifier } from '../helpers/alerts.js';
 import { createBillingAnomaliesJob } from '../../src/schedules/jobs/billing-anomalies.js';
 import { createAlerts } from '../../src/services/alerts/alerts.js';
 import { createPeriodSummarizer } from '../../src/services/payments/summarize.js';
@@ -84,11 +83,7 @@ for (const kind of databaseKinds) {
 
     function runnerAt(iso: string, rules: AnomalyRules) {
       const clock = fixedClockAt(iso, zone);
-      const notifier = createSlackNotifier({
-        client: new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
-        alertsChannel: 'C0ALERTS',
-        oncallUsergroup: 'S0ONCALL',
-      });
+      const notifier = emulatorNotifier(slack);
       const alerts = createAlerts({ db: t.db, notifier, clock, logger: silent });
       const job = createBillingAnomaliesJob({
         db: t.db,

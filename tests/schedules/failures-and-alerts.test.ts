@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { webApi } from '@slack/bolt';
 import { DateTime, Duration } from 'luxon';
 import { createSystemClock } from '../../src/clock.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { toDbTime } from '../../src/db/time.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
-import { createSlackNotifier } from '../../src/notifier/slack.js';
+import { emulatorNotifier, postedMessages } from '../helpers/alerts.js';
 import { createScheduleTable } from '../../src/schedules/index.js';
 import { PermanentJobError, type JobDefinition } from '../../src/schedules/job.js';
 import { scheduleDepsNotRun, createEffectsTable, createTestRunner, effectJob, fixedClockAt } from '../helpers/jobs.js';
@@ -22,17 +21,13 @@ for (const kind of databaseKinds) {
   describe(`failures, retries and alerts (${kind})`, () => {
     let t: TestDatabase;
     let slack: SlackEmulator;
-    let notifier: ReturnType<typeof createSlackNotifier>;
+    let notifier: ReturnType<typeof emulatorNotifier>;
     before(async () => {
       t = await createTestDatabase(kind);
       await migrateLatest(t.db);
       await createEffectsTable(t.db);
       slack = await startSlackEmulator({ workspace: demoWorkspace, signingSecret: 'unused-here-0000' });
-      notifier = createSlackNotifier({
-        client: new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
-        alertsChannel: 'C0ALERTS',
-        oncallUsergroup: 'S0ONCALL',
-      });
+      notifier = emulatorNotifier(slack);
     });
     after(async () => {
       await slack.stop();
@@ -42,13 +37,7 @@ for (const kind of databaseKinds) {
       slack.calls.length = 0;
       for (const table of ['test_effects', 'banto_job_runs', 'banto_alerts']) await t.db(table).delete();
     });
-    const posts = () =>
-      slack.callsTo('chat.postMessage').map((c) => ({
-        channel: c.args.channel,
-        text: String(c.args.text),
-        thread: c.args.thread_ts,
-        ts: c.response.ts,
-      }));
+    const posts = () => postedMessages(slack);
 
     it('retries a failing job, alerts once with the on-call mention, and posts the recovery in the thread', async () => {
       let calls = 0;

@@ -1,42 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { webApi } from '@slack/bolt';
-import { Duration } from 'luxon';
 import { createFixedClock } from '../../src/clock.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startPartnerApi, type PartnerApi } from '../../src/local/partner-api.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
-import { createSlackNotifier } from '../../src/notifier/slack.js';
+import { emulatorNotifier, postedMessages } from '../helpers/alerts.js';
 import { createSyncJobs } from '../../src/schedules/jobs/sync.js';
 import { createAlerts } from '../../src/services/alerts/alerts.js';
+import { defineSyncSource } from '../../src/config-sync.js';
 import type { SyncSource } from '../../src/services/sync/source.js';
 import { testNow } from '../helpers/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { createTestRunner, silent } from '../helpers/jobs.js';
 
-const source = (partner: PartnerApi): SyncSource => ({
-  name: 'crm',
-  url: partner.url,
-  pageSize: 50,
-  pageSizeParam: 'limit',
-  cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
-  recordsAt: 'data',
-  shape: 'cursor-paged',
-  cron: '0 */15 * * * *',
-  timeout: Duration.fromObject({ milliseconds: 300 }),
-  retry: { attempts: 1, backoff: Duration.fromObject({ seconds: 1 }) },
-  table: 'banto_sync_crm',
-  key: 'id',
-  fields: [
-    { name: 'id', column: 'id', type: 'string', optional: false, max: 64 },
-    { name: 'updated_at', column: 'updated_at', type: 'datetime', optional: false, max: 255 },
-  ],
-  updatedAtField: 'updated_at',
-  maxLag: Duration.fromObject({ hours: 2 }),
-  alertAfterFailures: 2,
-  maxPages: 100,
-});
+const source = (partner: PartnerApi): SyncSource =>
+  defineSyncSource('crm', {
+    url: partner.url,
+    page_size: 50,
+    timeout_seconds: 0.3,
+    retry: { attempts: 1 },
+    key: 'id',
+    fields: { id: { type: 'string', max: 64 }, updated_at: { type: 'datetime' } },
+    updated_at_field: 'updated_at',
+  });
 
 for (const kind of databaseKinds) {
   describe(`sync alerts to the on-call engineers (${kind})`, () => {
@@ -63,11 +50,7 @@ for (const kind of databaseKinds) {
     afterEach(() => partner.close());
 
     const runnerFor = () => {
-      const notifier = createSlackNotifier({
-        client: new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
-        alertsChannel: 'C0ALERTS',
-        oncallUsergroup: 'S0ONCALL',
-      });
+      const notifier = emulatorNotifier(slack);
       const alerts = createAlerts({ db: t.db, notifier, clock, logger: silent });
       const jobs = createSyncJobs({
         db: t.db,
@@ -79,13 +62,7 @@ for (const kind of databaseKinds) {
       });
       return createTestRunner(t.db, clock, jobs, { notifier });
     };
-    const posts = () =>
-      slack.callsTo('chat.postMessage').map((c) => ({
-        channel: c.args.channel,
-        text: String(c.args.text),
-        thread: c.args.thread_ts,
-        ts: c.response.ts,
-      }));
+    const posts = () => postedMessages(slack);
     const record = (id: string, minutesAgo = 1) => ({
       id,
       updated_at: testNow.minus({ minutes: minutesAgo }).toUTC().toISO()!,

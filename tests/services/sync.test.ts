@@ -6,6 +6,7 @@ import { createFixedClock } from '../../src/clock.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startPartnerApi, type PartnerApi } from '../../src/local/partner-api.js';
 import { runSync } from '../../src/services/sync/run-sync.js';
+import { defineSyncSource } from '../../src/config-sync.js';
 import { createRecordReader, type SyncSource } from '../../src/services/sync/source.js';
 import { readSyncState, syncRuns } from '../../src/services/sync/sync-runs.js';
 import { testNow } from '../helpers/clock.js';
@@ -14,33 +15,27 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers
 const token = 'partner-token-0123';
 
 function sourceFor(partner: PartnerApi, overrides: Partial<SyncSource> = {}): SyncSource {
-  return {
-    name: 'crm',
-    url: partner.url,
-    auth: { header: 'Authorization', value: `Bearer ${token}` },
-    pageSize: 100,
-    pageSizeParam: 'limit',
-    cursor: { param: 'cursor', from: 'next_cursor', hasMore: 'has_more' },
-    recordsAt: 'data',
-    shape: 'cursor-paged',
-    cron: '0 */15 * * * *',
-    timeout: Duration.fromObject({ seconds: 5 }),
-    retry: { attempts: 3, backoff: Duration.fromObject({ seconds: 1 }) },
-    table: 'banto_sync_crm',
-    key: 'id',
-    fields: [
-      { name: 'id', column: 'id', type: 'string', optional: false, max: 64 },
-      { name: 'email', column: 'email', type: 'string', optional: true, max: 255 },
-      { name: 'plan', column: 'plan', type: 'string', optional: false, max: 16 },
-      { name: 'amount', column: 'amount_yen', type: 'integer', optional: false, max: 255 },
-      { name: 'updated_at', column: 'updated_at', type: 'datetime', optional: false, max: 255 },
-    ],
-    updatedAtField: 'updated_at',
-    maxLag: Duration.fromObject({ hours: 2 }),
-    alertAfterFailures: 2,
-    maxPages: 1000,
-    ...overrides,
-  };
+  const source = defineSyncSource(
+    'crm',
+    {
+      url: partner.url,
+      auth: { prefix: 'Bearer ', secret_env: 'CRM_TOKEN' },
+      timeout_seconds: 5,
+      retry: { attempts: 3, backoff_seconds: 1 },
+      key: 'id',
+      fields: {
+        id: { type: 'string', max: 64 },
+        email: { type: 'string', optional: true },
+        plan: { type: 'string', max: 16 },
+        amount: { type: 'integer', column: 'amount_yen' },
+        updated_at: { type: 'datetime' },
+      },
+      updated_at_field: 'updated_at',
+      max_pages: 1000,
+    },
+    { CRM_TOKEN: token },
+  );
+  return { ...source, ...overrides };
 }
 
 /** A record changed `minutesAgo` before the test's clock. */

@@ -55,6 +55,15 @@ const envelope = z.looseObject({
   data: z.looseObject({ object: z.looseObject({}) }),
 });
 
+const dispute = z.looseObject({
+  id,
+  amount,
+  currency,
+  charge: id.nullish(),
+  reason: z.string().nullish(),
+  status: z.string().min(1),
+});
+
 const objects = {
   'charge.succeeded': z.looseObject({ id, amount, currency, customer }),
   'charge.refunded': z.looseObject({
@@ -64,22 +73,8 @@ const objects = {
     customer,
     refunds: z.looseObject({ data: z.array(z.looseObject({ reason: z.string().nullish() })) }).nullish(),
   }),
-  'charge.dispute.created': z.looseObject({
-    id,
-    amount,
-    currency,
-    charge: id.nullish(),
-    reason: z.string().nullish(),
-    status: z.string().min(1),
-  }),
-  'charge.dispute.closed': z.looseObject({
-    id,
-    amount,
-    currency,
-    charge: id.nullish(),
-    reason: z.string().nullish(),
-    status: z.string().min(1),
-  }),
+  'charge.dispute.created': dispute,
+  'charge.dispute.closed': dispute,
   'invoice.payment_failed': z.looseObject({
     id,
     amount_due: amount,
