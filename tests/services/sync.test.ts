@@ -171,6 +171,25 @@ for (const kind of databaseKinds) {
       partner = await startPartnerApi({ token });
     });
 
+    it('a table of the business schema must exist; a write it refuses fails the run without its values in the message', async () => {
+      partner.put(record(1));
+      const missing = await sync({ table: 'crm_customers' }).catch((error: Error & { code?: string }) => error.code);
+      assert.equal(missing, 'SYNC_TABLE_MISSING');
+      await t.db.schema.createTable('crm_customers', (c) => {
+        c.string('id', 64).primary();
+        c.string('email', 255).nullable();
+        c.string('plan', 16);
+        c.bigInteger('amount_yen');
+        c.datetime('updated_at', { precision: 3 });
+        c.string('region', 16).notNullable(); // the web service's own column, which the partner does not fill
+      });
+      const refused = await sync({ table: 'crm_customers' });
+      assert.deepEqual([refused.status, refused.errorClass], ['failed', 'database']);
+      assert.match(refused.errorMessage ?? '', /region/);
+      assert.doesNotMatch(refused.errorMessage ?? '', /example\.jp|c00001|insert into/i, 'no SQL, no customer data');
+      await t.db.schema.dropTable('crm_customers');
+    });
+
     it('waits as a 429 asks (Retry-After) and backs off on a 503, inside the run', async () => {
       for (let i = 1; i <= 3; i++) partner.put(record(i));
       partner.failNext({ status: 429, retryAfter: '7' }, { status: 503 });

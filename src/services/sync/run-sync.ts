@@ -84,6 +84,21 @@ function newestOf(source: SyncSource, rows: SyncRow[], newest: string | undefine
   return latest;
 }
 
+/**
+ * A failed write, said without its SQL: knex puts the statement, values included (customers' e-mail addresses),
+ * in front of the driver's message, and this text goes to the run's row, `/sync-status` and the alert.
+ */
+function describeWriteFailure(error: unknown): string {
+  const { code, sqlMessage, message } = error as { code?: unknown; sqlMessage?: unknown; message?: unknown };
+  const said =
+    typeof sqlMessage === 'string'
+      ? sqlMessage
+      : String(message ?? error)
+          .split(' - ')
+          .at(-1);
+  return `${typeof code === 'string' ? `${code}: ` : ''}${said ?? 'the write failed'}`.slice(0, 300);
+}
+
 /** Fetches and writes pages until the partner has no more; `progress` says how far it got, also on a throw. */
 async function pageThrough(
   deps: SyncDeps,
@@ -118,7 +133,7 @@ async function pageThrough(
     );
   const written = async () => {
     await writing;
-    if (writeFailure !== undefined) throw new SyncError('database', (writeFailure as Error).message);
+    if (writeFailure !== undefined) throw new SyncError('database', describeWriteFailure(writeFailure));
   };
   let cursor = from;
   let next = request(cursor);
