@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Stripe from 'stripe';
 import { seedDemo } from '../../seeds/demo.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
@@ -19,7 +20,9 @@ import { waitFor } from '../helpers/wait.js';
 
 const signingSecret = 'replicas-signing-secret-0123';
 const apiToken = 'replicas-api-token-0123456789';
+const webhookSecret = 'whsec_replicas_0123456789';
 const mails = 60;
+const refunds = 30;
 
 interface Replica {
   child: ChildProcess;
@@ -67,6 +70,7 @@ describe(
         SLACK_SIGNING_SECRET: signingSecret,
         SLACK_API_URL: slack.apiUrl,
         BANTO_API_TOKEN: apiToken,
+        STRIPE_WEBHOOK_SECRET: webhookSecret,
         SMTP_URL: sink.url,
         PORT: '0',
       };
@@ -107,6 +111,31 @@ describe(
           }
         }
       };
+      // Stripe, which sends an event until it gets a 2xx: a refund of a different amount each.
+      const sendRefund = async (i: number) => {
+        const payload = JSON.stringify({
+          id: `evt_replicas_${i}`,
+          object: 'event',
+          type: 'charge.refunded',
+          created: Math.floor(testNow.toSeconds()),
+          data: { object: { id: `ch_${i}`, amount_refunded: 10_000 + i, currency: 'jpy', customer: `cus_${i}` } },
+        });
+        for (;;) {
+          try {
+            const response = await fetch(`http://127.0.0.1:${proxy.port}/webhooks/stripe`, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }),
+              },
+              body: payload,
+            });
+            if (response.ok) return;
+          } catch {
+            // cut by the kill: Stripe tries again
+          }
+        }
+      };
       // Every fourth request a button press, the rest commands; a request cut by the kill counts as failed.
       const send = (i: number) =>
         i % 4 === 0
@@ -122,12 +151,16 @@ describe(
       const mailWork = (async () => {
         for (let i = 1; i <= mails; i++) await queueMail(i);
       })();
+      const webhookWork = (async () => {
+        for (let i = 1; i <= refunds; i++) await sendRefund(i);
+      })();
       await load.answers(300, '300 answers through the proxy');
       replicas[0]!.child.kill('SIGKILL');
       await replicas[0]!.exited;
       const slotsBeforeKill = (await effects(database.db, 'every-second')).length;
       await load.answers(300, '300 more answers from the two left');
       await mailWork;
+      await webhookWork;
       await load.stop();
       const { statuses } = load;
 
@@ -142,6 +175,30 @@ describe(
       const ids = sink.outboxIds();
       assert.equal(new Set(ids).size, mails, 'every mail delivered');
       assert.equal((await database.db('banto_mail_outbox').count({ n: '*' }).first())?.n, mails, 'queued once each');
+      // Every refund stored once and posted to the billing channel once; one the killed replica stored but had
+      // not posted goes out with a survivor's provider-events job once its claim runs out.
+      assert.equal(
+        (await database.db('banto_provider_events').count({ n: '*' }).first())?.n,
+        refunds,
+        'stored once each',
+      );
+      await waitFor(
+        'every refund posted',
+        async () =>
+          Number(
+            (await database.db('banto_provider_events').where({ post_state: 'posted' }).count({ n: '*' }).first())?.n,
+          ) === refunds,
+        150_000,
+      );
+      const refundPosts = slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === 'C0BILLING' && c.response.ok === true)
+        .map((c) => /¥10,0(\d\d)/.exec(String(c.args.text))?.[1]);
+      assert.deepEqual(
+        refundPosts.map(Number).sort((a, b) => a - b),
+        Array.from({ length: refunds }, (_, i) => i + 1),
+        'each refund posted once',
+      );
       // Every job slot ran once, whichever replica claimed it.
       // Which replica claims a slot is a race, so the test does not ask for a spread; it asks that the job goes on
       // after the kill, on a survivor.
