@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
+import { dialectOf } from '../../db/connect.js';
 import { fromDbTime } from '../../db/time.js';
 import { fetchPage, SyncError, type FetchDeps, type SyncErrorClass } from './fetch-page.js';
 import { createRecordReader, keyColumn, type RecordReading, type SyncRow, type SyncSource } from './source.js';
@@ -14,7 +15,7 @@ import {
   type SyncState,
 } from './sync-runs.js';
 import { prepareSyncTable } from './sync-table.js';
-import { upsertPage } from './upsert.js';
+import { existingKeys, upsertPage } from './upsert.js';
 
 export interface SyncDeps {
   db: Knex;
@@ -123,8 +124,23 @@ async function pageThrough(
   // latency and the checks hide behind the database's. At most one write is pending, so pages land in order.
   let writing: Promise<void> = Promise.resolve();
   let writeFailure: unknown;
-  const write = (rows: SyncRow[]) =>
-    upsertPage(deps.db, source.table, key, rows).then(
+  // MySQL: which of a page's keys exist is asked on another connection while the last page is written. Keys the
+  // last page wrote count as existing whatever the answer (it may have been asked before that write committed).
+  const lookUp =
+    dialectOf(deps.db) === 'sqlite' ? undefined : (keys: string[]) => existingKeys(deps.db, source.table, key, keys);
+  let lastKeys = new Set<string>();
+  const write = async (
+    rows: SyncRow[],
+    keys: string[],
+    asked: Promise<Set<string>> | undefined,
+    before: Set<string>,
+  ) => {
+    const existing = asked && (await asked);
+    if (existing) for (const k of keys) if (before.has(k)) existing.add(k);
+    return upsertPage(deps.db, source.table, key, rows, existing);
+  };
+  const startWrite = (rows: SyncRow[], keys: string[], asked: Promise<Set<string>> | undefined, before: Set<string>) =>
+    write(rows, keys, asked, before).then(
       (counts) => {
         progress.inserted += counts.inserted;
         progress.updated += counts.updated;
@@ -147,8 +163,12 @@ async function pageThrough(
       const more = page.hasMore && moved;
       if (more) next = request(page.nextCursor);
       const rows = validate(read, source.key, page.records, progress);
+      const keys = rows.map((row) => String(row[key]));
+      const asked = lookUp?.(keys);
+      asked?.catch(() => undefined);
       await written();
-      writing = write(rows);
+      writing = startWrite(rows, keys, asked, lastKeys);
+      lastKeys = new Set(keys);
       progress.newest = newestOf(source, rows, progress.newest);
       if (moved) cursor = page.nextCursor;
       if (!more) break;

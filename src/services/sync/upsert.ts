@@ -17,7 +17,13 @@ const chunkFor = (columns: number) => Math.max(1, Math.min(1000, Math.floor(60_0
  * updated counts are exact on both engines (MySQL's affected-rows and SQLite's changes() do not say). A page that
  * names a key twice keeps its last record.
  */
-export async function upsertPage(db: Knex, table: string, key: string, rows: SyncRow[]): Promise<UpsertCounts> {
+export async function upsertPage(
+  db: Knex,
+  table: string,
+  key: string,
+  rows: SyncRow[],
+  existing?: ReadonlySet<string>,
+): Promise<UpsertCounts> {
   const byKey = new Map<string, SyncRow>();
   for (const row of rows) byKey.set(String(row[key]), row);
   const unique = [...byKey.values()];
@@ -25,20 +31,32 @@ export async function upsertPage(db: Knex, table: string, key: string, rows: Syn
   if (dialectOf(db) === 'sqlite') return upsertOnSqlite(db, table, key, unique);
   const chunkSize = chunkFor(Object.keys(unique[0]!).length);
   return db.transaction(async (trx) => {
-    let existing = 0;
-    for (let i = 0; i < unique.length; i += chunkSize) {
-      const keys = unique.slice(i, i + chunkSize).map((row) => row[key] as string | number);
-      const found = (await trx(table).whereIn(key, keys).count({ n: '*' }).first()) as { n: number | string };
-      existing += Number(found.n);
-    }
+    const found = existing ?? (await existingKeys(trx, table, key, [...byKey.keys()]));
+    let updated = 0;
+    for (const k of byKey.keys()) if (found.has(k)) updated++;
     for (let i = 0; i < unique.length; i += chunkSize) {
       await trx(table)
         .insert(unique.slice(i, i + chunkSize))
         .onConflict(key)
         .merge();
     }
-    return { inserted: unique.length - existing, updated: existing };
+    return { inserted: unique.length - updated, updated };
   });
+}
+
+/**
+ * Which of `keys` the table holds (MySQL: SQLite looks each up inside its write). A sync run asks for the next
+ * page's while the last page is being written, on another connection of the pool.
+ */
+export async function existingKeys(db: Knex, table: string, key: string, keys: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < keys.length; i += 1000) {
+    const rows = (await db(table)
+      .whereIn(key, keys.slice(i, i + 1000))
+      .select({ k: key })) as { k: unknown }[];
+    for (const row of rows) found.add(String(row.k));
+  }
+  return found;
 }
 
 interface SqliteStatement {
