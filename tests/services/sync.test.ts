@@ -296,6 +296,12 @@ describe('reading a partner record by the configured fields', () => {
       problem({ id: 'a5', at: '2026-13-01T09:00:00Z' }),
       'at: expected an ISO 8601 date-time with an offset',
     );
+    // Date.parse would roll these over to another day: the wall time the partner wrote must exist.
+    for (const at of ['2026-02-30T09:00:00Z', '2026-12-01T24:00:00+09:00', '2026-04-31T00:00:00.000-05:00'])
+      assert.equal(problem({ id: 'a7', at }), 'at: expected an ISO 8601 date-time with an offset', at);
+    assert.deepEqual(read({ id: 'a8', at: '2026-12-01T23:30:00-05:00' }), {
+      row: { id: 'a8', changed_at: '2026-12-02 04:30:00.000', day: null, paid: null },
+    });
     assert.match(problem({ id: 'far-too-long', at: '2026-12-01T09:00:00Z' }), /^id: Too big/);
     assert.match(problem({ at: '2026-12-01T09:00:00Z' }), /^id: /);
     assert.match(problem(null), /^record: /);

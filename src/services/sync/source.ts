@@ -50,7 +50,7 @@ export type SyncRow = Record<string, string | number | boolean | null>;
 // ISO 8601 with an offset (a time without one would be read in the server's zone: the partner must say which
 // instant it means), and a calendar date. The shapes are checked by zod; Date.parse then reads the values (luxon
 // would cost ~20 µs a record on a 100,000-record run).
-const isoWithOffset = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)$/i;
+const isoWithOffset = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?([Zz]|[+-]\d\d:\d\d)$/;
 const isoDate = /^\d{4}-\d\d-\d\d$/;
 const dateTimeProblem = 'expected an ISO 8601 date-time with an offset';
 const dateProblem = 'expected a date YYYY-MM-DD';
@@ -72,6 +72,21 @@ function valueSchema(field: SyncField): z.ZodType<string | number | boolean> {
   }
 }
 
+/**
+ * An instant's stored form (UTC text), or undefined when the wall time the partner wrote does not exist:
+ * Date.parse rolls 02-30 over to 03-02 and 24:00 to the next day, so the time read back in the partner's own
+ * offset must be the one written.
+ */
+function storedInstant(text: string): string | undefined {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  const offset = /([+-])(\d\d):(\d\d)$/.exec(text);
+  const offsetMs = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+  const wall = new Date(ms + offsetMs).toISOString();
+  if (wall.slice(0, 16) !== text.slice(0, 16)) return undefined;
+  return offsetMs === 0 ? `${wall.slice(0, 10)} ${wall.slice(11, 23)}` : toDbTime(ms);
+}
+
 /** A value in its column's stored form, or the problem that makes the record invalid (a 30th of February). */
 function storedValue(
   field: SyncField,
@@ -79,11 +94,9 @@ function storedValue(
 ): { value: string | number | boolean } | string {
   if (field.type !== 'datetime' && field.type !== 'date') return { value };
   const text = String(value);
-  const ms = Date.parse(field.type === 'date' ? `${text}T00:00:00Z` : text);
-  // Date.parse rolls 02-30 over to 03-02: the date part must survive the round trip.
-  if (Number.isNaN(ms) || (field.type === 'date' && new Date(ms).toISOString().slice(0, 10) !== text))
-    return `${field.name}: ${field.type === 'date' ? dateProblem : dateTimeProblem}`;
-  return { value: field.type === 'date' ? text : toDbTime(ms) };
+  const stored = storedInstant(field.type === 'date' ? `${text}T00:00:00Z` : text);
+  if (stored === undefined) return `${field.name}: ${field.type === 'date' ? dateProblem : dateTimeProblem}`;
+  return { value: field.type === 'date' ? text : stored };
 }
 
 export type RecordReading = { row: SyncRow } | { problem: string };
