@@ -198,10 +198,27 @@ for (const kind of databaseKinds) {
       assert.equal(run.inserted, 3);
       assert.deepEqual(waits, [7_000, 2_000], 'Retry-After first, then the backoff, doubled after the first wait');
 
+      // The job's timeout firing during a wait ends the run as too slow, not as a crash.
+      partner.failNext({ status: 503 });
+      const stopped = await runSync(
+        {
+          ...deps(),
+          wait: async () => {
+            throw new DOMException('This operation was aborted', 'AbortError');
+          },
+        },
+        sourceFor(partner),
+        { trigger: 'schedule' },
+      );
+      assert.deepEqual(
+        [stopped.errorClass, stopped.errorMessage],
+        ['timeout', 'the run was stopped (its job timed out)'],
+      );
+
       partner.failNext({ status: 503 }, { status: 503 }, { status: 503 });
       const gaveUp = await sync();
       assert.deepEqual([gaveUp.status, gaveUp.errorClass], ['failed', 'http_5xx']);
-      assert.equal(partner.requests.length, 6, 'three attempts in all for the page');
+      assert.equal(partner.requests.length, 7, "three attempts in all for the page (after the stopped run's one)");
     });
 
     it('skips an invalid record, lists it with its reason, and writes the rest', async () => {

@@ -24,19 +24,20 @@ type Row = Record<string, unknown>;
  * again. Returns how many were posted.
  */
 export async function postPendingEvents({ db, clock, logger, post, claimFor }: PostPendingDeps): Promise<number> {
-  const now = clock.now();
-  const expired = toDbTime(now.minus(claimFor));
+  const expired = () => toDbTime(clock.now().minus(claimFor));
   const rows = (await db('banto_provider_events')
     .where({ post_state: 'pending' })
-    .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired))
+    .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired()))
     .orderBy('event_created_at')
     .limit(100)) as Row[];
   let done = 0;
   for (const row of rows) {
+    // Claimed at its own moment: a drain slowed by Slack must not hand out claims that are already old.
+    const cutoff = expired();
     const claimed = await db('banto_provider_events')
       .where({ id: row.id, post_state: 'pending' })
-      .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired))
-      .update({ post_claimed_at: toDbTime(now) });
+      .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', cutoff))
+      .update({ post_claimed_at: toDbTime(clock.now()) });
     if (claimed !== 1) continue;
     try {
       const payload = String(row.payload);

@@ -118,7 +118,10 @@ export async function fetchPage(source: SyncSource, cursor: string | undefined, 
       if (failure.errorClass === 'timeout') throw failure;
     }
     if (last) throw failure;
-    await wait(delayMs, deps.signal);
+    await wait(delayMs, deps.signal).catch(() => {
+      // The job's timeout fired during the wait: the run ends as one that took too long, not as a crash.
+      throw new SyncError('timeout', 'the run was stopped (its job timed out)');
+    });
     backoffMs *= 2;
   }
 }

@@ -129,24 +129,23 @@ async function pageThrough(
   const lookUp =
     dialectOf(deps.db) === 'sqlite' ? undefined : (keys: string[]) => existingKeys(deps.db, source.table, key, keys);
   let lastKeys = new Set<string>();
-  const write = async (
+  // Started, never awaited here: the next page is read meanwhile. A failure is kept for written() to throw.
+  const startWrite = async (
     rows: SyncRow[],
     keys: string[],
     asked: Promise<Set<string>> | undefined,
-    before: Set<string>,
+    before: ReadonlySet<string>,
   ) => {
-    const existing = asked && (await asked);
-    if (existing) for (const k of keys) if (before.has(k)) existing.add(k);
-    return upsertPage(deps.db, source.table, key, rows, existing);
+    try {
+      const existing = asked && (await asked);
+      if (existing) for (const k of keys) if (before.has(k)) existing.add(k);
+      const counts = await upsertPage(deps.db, source.table, key, rows, existing);
+      progress.inserted += counts.inserted;
+      progress.updated += counts.updated;
+    } catch (error) {
+      writeFailure ??= error;
+    }
   };
-  const startWrite = (rows: SyncRow[], keys: string[], asked: Promise<Set<string>> | undefined, before: Set<string>) =>
-    write(rows, keys, asked, before).then(
-      (counts) => {
-        progress.inserted += counts.inserted;
-        progress.updated += counts.updated;
-      },
-      (error: unknown) => void (writeFailure ??= error),
-    );
   const written = async () => {
     await writing;
     if (writeFailure !== undefined) throw new SyncError('database', describeWriteFailure(writeFailure));

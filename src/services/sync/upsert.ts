@@ -13,9 +13,9 @@ const chunkFor = (columns: number) => Math.max(1, Math.min(1000, Math.floor(60_0
 /**
  * Writes one page's rows in one transaction, as an upsert on the key: on MySQL a batched
  * `INSERT … ON DUPLICATE KEY UPDATE` (knex's `onConflict().merge()`), on SQLite one prepared
- * `INSERT … ON CONFLICT DO UPDATE` a row. Which keys existed is read in the same transaction, so the inserted and
- * updated counts are exact on both engines (MySQL's affected-rows and SQLite's changes() do not say). A page that
- * names a key twice keeps its last record.
+ * `INSERT … ON CONFLICT DO UPDATE` a row. The inserted and updated counts come from which keys existed (MySQL's
+ * affected-rows and SQLite's changes() do not say): `existing` when the caller asked already (existingKeys),
+ * else looked up in the same transaction. A page that names a key twice keeps its last record.
  */
 export async function upsertPage(
   db: Knex,
