@@ -129,6 +129,15 @@ for (const kind of databaseKinds) {
       const ids = (await rows()).map((r: { id: string }) => r.id);
       assert.equal(ids.length, 500);
       assert.equal(new Set(ids).size, 500);
+      // The 100 records of the page that went in twice were written twice, unchanged: they count as updated.
+      const writes = await t.db('banto_sync_crm').select('banto_sync_writes as n').count('* as rows').groupBy('n');
+      assert.deepEqual(
+        writes.map((w) => [Number(w.n), Number(w.rows)]).sort((a, b) => a[0]! - b[0]!),
+        [
+          [1, 400],
+          [2, 100],
+        ],
+      );
       assert.equal((await readSyncState(t.db, 'crm')).cursor, 's500');
       assert.equal((await readSyncState(t.db, 'crm')).failureStreak, 0);
     });
@@ -187,6 +196,29 @@ for (const kind of databaseKinds) {
       assert.deepEqual([refused.status, refused.errorClass], ['failed', 'database']);
       assert.match(refused.errorMessage ?? '', /region/);
       assert.doesNotMatch(refused.errorMessage ?? '', /example\.jp|c00001|insert into/i, 'no SQL, no customer data');
+      await t.db.schema.dropTable('crm_customers');
+      await t.db.schema.createTable('crm_customers', (c) => {
+        c.string('id', 64).primary();
+        c.string('email', 255).nullable();
+        c.string('plan', 16);
+        c.bigInteger('amount_yen');
+        c.datetime('updated_at', { precision: 3 });
+      });
+
+      // A table without Banto's writes column: which keys existed says inserted or updated.
+      const first = await sync({ table: 'crm_customers' });
+      assert.deepEqual([first.status, first.inserted, first.updated], ['succeeded', 1, 0]);
+      partner.put(record(1, { plan: 'free', amount: 0 }));
+      partner.put(record(2));
+      const second = await sync({ table: 'crm_customers' });
+      assert.deepEqual([second.fetched, second.inserted, second.updated], [2, 1, 1]);
+      assert.deepEqual(
+        (await t.db('crm_customers').orderBy('id').select('id', 'plan')).map((r) => [r.id, r.plan]),
+        [
+          ['c00001', 'free'],
+          ['c00002', 'paid'],
+        ],
+      );
       await t.db.schema.dropTable('crm_customers');
     });
 
@@ -297,6 +329,16 @@ describe('reading a partner record by the configured fields', () => {
     assert.deepEqual(read({ id: 'a2', at: '2026-12-01T00:00:00Z', day: null }), {
       row: { id: 'a2', changed_at: '2026-12-01 00:00:00.000', day: null, paid: null },
     });
+    // A UTC instant is stored from its own text, to the millisecond, however many digits it has.
+    const stored = (at: string) => {
+      const reading = read({ id: 'u', at });
+      return 'row' in reading ? reading.row.changed_at : reading.problem;
+    };
+    assert.equal(stored('2024-02-29T23:59:59.999Z'), '2024-02-29 23:59:59.999');
+    assert.equal(stored('2026-12-01T09:07Z'), '2026-12-01 09:07:00.000');
+    assert.equal(stored('2026-12-01T09:07:05.123456789Z'), '2026-12-01 09:07:05.123');
+    assert.equal(stored('2026-12-01T09:07:05.5z'), '2026-12-01 09:07:05.500');
+    assert.equal(stored('2026-12-01T09:07:05+00:00'), '2026-12-01 09:07:05.000');
   });
 
   it('names the field that makes a record invalid', () => {
@@ -314,7 +356,16 @@ describe('reading a partner record by the configured fields', () => {
       'at: expected an ISO 8601 date-time with an offset',
     );
     // Date.parse would roll these over to another day: the wall time the partner wrote must exist.
-    for (const at of ['2026-02-30T09:00:00Z', '2026-12-01T24:00:00+09:00', '2026-04-31T00:00:00.000-05:00'])
+    for (const at of [
+      '2026-02-30T09:00:00Z',
+      '2026-02-29T09:00:00Z',
+      '2026-12-01T24:00:00Z',
+      '2026-12-01T23:60:00Z',
+      '2026-12-01T23:59:60Z',
+      '2026-12-00T09:00:00Z',
+      '2026-12-01T24:00:00+09:00',
+      '2026-04-31T00:00:00.000-05:00',
+    ])
       assert.equal(problem({ id: 'a7', at }), 'at: expected an ISO 8601 date-time with an offset', at);
     assert.deepEqual(read({ id: 'a8', at: '2026-12-01T23:30:00-05:00' }), {
       row: { id: 'a8', changed_at: '2026-12-02 04:30:00.000', day: null, paid: null },

@@ -15,7 +15,7 @@ import {
   type SyncState,
 } from './sync-runs.js';
 import { prepareSyncTable } from './sync-table.js';
-import { existingKeys, upsertPage } from './upsert.js';
+import { existingKeys, preparePage, writePage, type PreparedPage } from './upsert.js';
 
 export interface SyncDeps {
   db: Knex;
@@ -107,6 +107,7 @@ async function pageThrough(
   from: string | undefined,
   options: SyncRunOptions,
   progress: Progress,
+  countsWrites: boolean,
 ): Promise<string | undefined> {
   const key = keyColumn(source);
   const read = createRecordReader(source);
@@ -124,22 +125,24 @@ async function pageThrough(
   // latency and the checks hide behind the database's. At most one write is pending, so pages land in order.
   let writing: Promise<void> = Promise.resolve();
   let writeFailure: unknown;
-  // MySQL: which of a page's keys exist is asked on another connection while the last page is written. Keys the
-  // last page wrote count as existing whatever the answer (it may have been asked before that write committed).
+  // MySQL, into a table that does not count writes (one of the business schema): which of a page's keys exist is
+  // asked on another connection while the last page is written. Keys the last page wrote count as existing
+  // whatever the answer (it may have been asked before that write committed).
   const lookUp =
-    dialectOf(deps.db) === 'sqlite' ? undefined : (keys: string[]) => existingKeys(deps.db, source.table, key, keys);
+    dialectOf(deps.db) === 'sqlite' || countsWrites
+      ? undefined
+      : (keys: string[]) => existingKeys(deps.db, source.table, key, keys);
   let lastKeys = new Set<string>();
   // Started, never awaited here: the next page is read meanwhile. A failure is kept for written() to throw.
   const startWrite = async (
-    rows: SyncRow[],
-    keys: string[],
+    page: PreparedPage,
     asked: Promise<Set<string>> | undefined,
     before: ReadonlySet<string>,
   ) => {
     try {
       const existing = asked && (await asked);
-      if (existing) for (const k of keys) if (before.has(k)) existing.add(k);
-      const counts = await upsertPage(deps.db, source.table, key, rows, existing);
+      if (existing) for (const k of page.keys) if (before.has(k)) existing.add(k);
+      const counts = await writePage(deps.db, source.table, key, page, existing);
       progress.inserted += counts.inserted;
       progress.updated += counts.updated;
     } catch (error) {
@@ -162,12 +165,13 @@ async function pageThrough(
       const more = page.hasMore && moved;
       if (more) next = request(page.nextCursor);
       const rows = validate(read, source.key, page.records, progress);
-      const keys = rows.map((row) => String(row[key]));
-      const asked = lookUp?.(keys);
+      // Made ready (on MySQL, its statement text too) before waiting for the write before it.
+      const prepared = preparePage(deps.db, source.table, key, rows, countsWrites);
+      const asked = lookUp?.(prepared.keys);
       asked?.catch(() => undefined);
       await written();
-      writing = startWrite(rows, keys, asked, lastKeys);
-      lastKeys = new Set(keys);
+      writing = startWrite(prepared, asked, lastKeys);
+      lastKeys = new Set(prepared.keys);
       progress.newest = newestOf(source, rows, progress.newest);
       if (moved) cursor = page.nextCursor;
       if (!more) break;
@@ -188,7 +192,7 @@ async function pageThrough(
  */
 export async function runSync(deps: SyncDeps, source: SyncSource, options: SyncRunOptions): Promise<SyncOutcome> {
   const { db, clock, logger } = deps;
-  await prepareSyncTable(db, source);
+  const { countsWrites } = await prepareSyncTable(db, source);
   const before = await readSyncState(db, source.name);
   const id = await startSyncRun(db, {
     source: source.name,
@@ -209,7 +213,7 @@ export async function runSync(deps: SyncDeps, source: SyncSource, options: SyncR
   let end: SyncRunEnd;
   let state: SyncState;
   try {
-    const cursor = await pageThrough(deps, source, before.cursor, options, progress);
+    const cursor = await pageThrough(deps, source, before.cursor, options, progress, countsWrites);
     const now = clock.now();
     const seen = progress.newest === undefined ? undefined : fromDbTime(progress.newest);
     const newestAt = seen && (!before.newestAt || seen > before.newestAt) ? seen : before.newestAt;

@@ -72,31 +72,52 @@ function valueSchema(field: SyncField): z.ZodType<string | number | boolean> {
   }
 }
 
+/** A day's text (YYYY-MM-DD) is a real day: Date.parse rolls 02-30 over to 03-02. Days repeat, so kept. */
+const realDays = new Map<string, boolean>();
+function isRealDay(day: string): boolean {
+  let real = realDays.get(day);
+  if (real === undefined) {
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    real = !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
+    if (realDays.size > 10_000) realDays.clear();
+    realDays.set(day, real);
+  }
+  return real;
+}
+
 /**
- * An instant's stored form (UTC text), or undefined when the wall time the partner wrote does not exist:
- * Date.parse rolls 02-30 over to 03-02 and 24:00 to the next day, so the time read back in the partner's own
- * offset must be the one written.
+ * An instant's stored form (UTC text, milliseconds), or undefined when the wall time the partner wrote does not
+ * exist (a 30th of February, 24:00). A UTC instant is stored from its own text: a real day and a time of day
+ * within 23:59:59 is all it needs. With an offset, Date.parse reads it, and the time read back in the partner's
+ * own offset must be the one written.
  */
 function storedInstant(text: string): string | undefined {
+  if (text.endsWith('Z') || text.endsWith('z')) {
+    const day = text.slice(0, 10);
+    if (!isRealDay(day) || text.slice(11, 13) > '23' || text.slice(14, 16) > '59') return undefined;
+    // HH:MM[:SS[.fraction]]Z: the seconds and milliseconds, padded or cut to three digits.
+    const seconds = text.length > 17 ? text.slice(17, 19) : '00';
+    if (seconds > '59') return undefined;
+    const fraction = text.length > 21 ? text.slice(20, -1) : '';
+    return `${day} ${text.slice(11, 16)}:${seconds}.${(fraction + '000').slice(0, 3)}`;
+  }
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return undefined;
   const offset = /([+-])(\d\d):(\d\d)$/.exec(text);
   const offsetMs = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
   const wall = new Date(ms + offsetMs).toISOString();
   if (wall.slice(0, 16) !== text.slice(0, 16)) return undefined;
-  return offsetMs === 0 ? `${wall.slice(0, 10)} ${wall.slice(11, 23)}` : toDbTime(ms);
+  return toDbTime(ms);
 }
 
-/** A value in its column's stored form, or the problem that makes the record invalid (a 30th of February). */
-function storedValue(
-  field: SyncField,
-  value: string | number | boolean,
-): { value: string | number | boolean } | string {
-  if (field.type !== 'datetime' && field.type !== 'date') return { value };
-  const text = String(value);
-  const stored = storedInstant(field.type === 'date' ? `${text}T00:00:00Z` : text);
-  if (stored === undefined) return `${field.name}: ${field.type === 'date' ? dateProblem : dateTimeProblem}`;
-  return { value: field.type === 'date' ? text : stored };
+const invalid = Symbol('invalid');
+type Stored = string | number | boolean | null | typeof invalid;
+
+/** How a field's checked value becomes its column's stored form; `invalid` when it names no real instant. */
+function storerOf(field: SyncField): (value: string | number | boolean) => Stored {
+  if (field.type === 'datetime') return (value) => storedInstant(value as string) ?? invalid;
+  if (field.type === 'date') return (value) => (isRealDay(value as string) ? value : invalid);
+  return (value) => value;
 }
 
 export type RecordReading = { row: SyncRow } | { problem: string };
@@ -112,6 +133,12 @@ export function createRecordReader(source: Pick<SyncSource, 'fields'>): (record:
     shape[field.name] = field.optional ? value.nullable().optional() : value;
   }
   const schema = z.object(shape);
+  const fields = source.fields.map((field) => ({
+    name: field.name,
+    column: field.column,
+    store: storerOf(field),
+    problem: `${field.name}: ${field.type === 'date' ? dateProblem : dateTimeProblem}`,
+  }));
   return (record) => {
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
@@ -119,15 +146,11 @@ export function createRecordReader(source: Pick<SyncSource, 'fields'>): (record:
       return { problem: issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'invalid' };
     }
     const row: SyncRow = {};
-    for (const field of source.fields) {
+    for (const field of fields) {
       const value = parsed.data[field.name];
-      if (value === undefined || value === null) {
-        row[field.column] = null;
-        continue;
-      }
-      const stored = storedValue(field, value);
-      if (typeof stored === 'string') return { problem: stored };
-      row[field.column] = stored.value;
+      const stored = value === undefined || value === null ? null : field.store(value);
+      if (stored === invalid) return { problem: field.problem };
+      row[field.column] = stored;
     }
     return { row };
   };
