@@ -101,19 +101,43 @@ async function measure(db: Knex, url: string) {
     return reading.row;
   });
   const runs: { banto: number; bare: number; http: number }[] = [];
-  for (let round = 0; round < rounds; round++) {
-    for (const table of ['banto_sync_bench', 'banto_sync_bare']) await db.schema.dropTableIfExists(table);
+  // Every run writes into a table of its own, and the tables are dropped only after the last round: InnoDB
+  // cleans a dropped 100,000-row table up in the background, which would slow whichever run came next.
+  const tables: string[] = [];
+  const runBanto = async (round: number) => {
+    const table = `banto_sync_bench_${round}`;
+    tables.push(table);
     await db('banto_sync_runs').delete();
     await db('banto_sync_state').delete();
-    const banto = await seconds(async () => {
-      const outcome = await runSync(deps, source(url, 'banto_sync_bench'), { trigger: 'manual' });
+    return seconds(async () => {
+      const outcome = await runSync(deps, source(url, table), { trigger: 'manual' });
       if (outcome.inserted !== records)
         throw new Error(`sync wrote ${outcome.inserted} of ${records}: ${outcome.errorMessage}`);
     });
-    await prepareSyncTable(db, source(url, 'banto_sync_bare'));
-    const bare = await seconds(() => bareUpsert(db, 'banto_sync_bare', rows));
-    const http = await seconds(() => fetchAll(source(url, 'x')));
-    runs.push({ banto, bare, http });
+  };
+  const runBare = async (round: number) => {
+    const table = `banto_sync_bare_${round}`;
+    tables.push(table);
+    await prepareSyncTable(db, source(url, table));
+    return seconds(() => bareUpsert(db, table, rows));
+  };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      // The order alternates, so neither side always runs on a warmer server.
+      let banto: number;
+      let bare: number;
+      if (round % 2 === 0) {
+        banto = await runBanto(round);
+        bare = await runBare(round);
+      } else {
+        bare = await runBare(round);
+        banto = await runBanto(round);
+      }
+      const http = await seconds(() => fetchAll(source(url, 'x')));
+      runs.push({ banto, bare, http });
+    }
+  } finally {
+    for (const table of tables) await db.schema.dropTableIfExists(table);
   }
   const median = (pick: (r: (typeof runs)[number]) => number) =>
     runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
