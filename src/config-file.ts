@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { BillingSchema, Config, RoleMembers } from './config.js';
 import { cronProblem } from './services/jobs/slots.js';
+import { backupSchema, dataSchema } from './config-data.js';
 import { syncSchema } from './config-sync.js';
 
 // The YAML file (BANTO_CONFIG): its schema, and what it becomes in the Config.
@@ -115,6 +116,9 @@ export const fileSchema = z.strictObject({
     .strictObject({ usergroup_cache_seconds: z.number().int().min(0).default(60) })
     .default({ usergroup_cache_seconds: 60 }),
   sync: syncSchema,
+  data: dataSchema,
+  backup: backupSchema,
+  anonymize: z.string().min(1).default('config/anonymize.yml'),
   jobs: z.strictObject({ retention_days: z.number().int().min(1).default(30) }).default({ retention_days: 30 }),
   billing: z
     .strictObject({

@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BantoError } from './errors.js';
 import { fileSchema, readConfigFile, roleNames, toFileSettings, zone } from './config-file.js';
+import { toDataSettings, type BackupSettings, type DataSettings } from './config-data.js';
 import { toSyncSources } from './config-sync.js';
 import type { SyncSource } from './services/sync/source.js';
 
@@ -59,6 +60,12 @@ export interface Config {
   billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema; anomalies: AnomalyRules };
   /** YAML `sync.sources`: partner systems polled on a schedule, secrets already read from the environment. */
   sync: { sources: SyncSource[] };
+  /** YAML `data`: the production and development connections of data operations, and what must never be written. */
+  data: DataSettings;
+  /** YAML `backup`: where backups go and how long they stay. */
+  backup: BackupSettings;
+  /** YAML `anonymize`: the rules file of the development refresh. */
+  anonymizeFile: string;
   /** Local mode's demo partner (BANTO_DEMO_PARTNER): answering, failing with 503s, or not started. */
   demoPartner: 'up' | 'down' | 'off';
 }
@@ -257,6 +264,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     deepl: e.DEEPL_AUTH_KEY ? { authKey: e.DEEPL_AUTH_KEY, serverUrl: e.DEEPL_SERVER_URL } : undefined,
     ...toFileSettings(file, cwd),
     sync: { sources },
+    ...toDataSettings(file, input, e.DATABASE_URL, cwd),
     demoPartner: e.BANTO_DEMO_PARTNER,
   };
 }

@@ -65,6 +65,33 @@ describe('the banto command', () => {
     assert.match(payments.stdout, /== Payments, \d{4}-\d{2}-\d{2} ==\n\d+ succeeded \/ total ¥[\d,]+/);
   });
 
+  it('backs the database up, lists, verifies and prunes its backups (dry run first)', () => {
+    const config = join(dir, 'backup.yml');
+    writeFileSync(
+      config,
+      readFileSync(demoConfigPath, 'utf8').replace(/^ {2}dir: var\/backups$/m, `  dir: ${join(dir, 'backups')}`),
+    );
+    const env = { BANTO_CONFIG: config, BANTO_LOCALE: 'en' };
+    const made = banto(['backup', 'run'], env);
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(
+      made.stdout,
+      /^Backup made: (banto-cli-\d{8}T\d{9}Z\.sqlite3\.gz) \([\d.]+ KB, \d+ tables, [\d,]+ rows, /,
+    );
+    const file = /(banto-cli-\S+\.sqlite3\.gz)/.exec(made.stdout)![1]!;
+    const verified = banto(['backup', 'verify'], env);
+    assert.equal(verified.status, 0, verified.stderr);
+    assert.match(verified.stdout, new RegExp(`Backup ${file} verified`));
+    const listed = banto(['backup', 'list'], env);
+    assert.match(listed.stdout, new RegExp(`${file} .* verified .*newest, newest verified`));
+    const pruned = banto(['backup', 'prune', '--dry-run'], env);
+    assert.equal(pruned.status, 0, pruned.stderr);
+    assert.match(pruned.stdout, /^Prune \(dry run, nothing changed\): 0 backups would be deleted\./);
+    const missing = banto(['backup', 'verify', 'nope.sqlite3.gz'], env);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no backup named nope\.sqlite3\.gz .*\[BACKUP_NOT_FOUND\]/);
+  });
+
   it('lists the jobs and runs one by name, recorded as started from the CLI', () => {
     const list = banto(['jobs', 'list'], { BANTO_LOCALE: 'en' });
     assert.equal(list.status, 0, list.stderr);

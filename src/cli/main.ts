@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { BantoError } from '../errors.js';
+import { registerBackupCommands } from './backup.js';
 import { registerDbCommands } from './db.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerMailCommands } from './mail.js';
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerJobsCommands(program);
   registerMailCommands(program);
   registerSyncCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

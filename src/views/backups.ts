@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import type { BackupManifest, ListedBackup, PruneOutcome, VerifyOutcome } from '../services/backup/index.js';
+import { formatCount } from './format.js';
+import type { Locale } from './messages.js';
+
+/** The sentences of backups (CLI and Slack reports); `en` has every key of `ja`. */
+const ja = {
+  made: (file: string, size: string, tables: number, rows: string, seconds: string) =>
+    `バックアップを作成しました: ${file} (${size}、${tables} テーブル、${rows} 行、${seconds} 秒)`,
+  listHeader: ['作成日時', 'ファイル', 'サイズ', '経過', '検証', '保持の理由'],
+  none: 'バックアップはまだありません。',
+  unreadable: (names: string) => `読めないマニフェスト: ${names}`,
+  state: { verified: '検証済み', failed: '検証失敗', unverified: '未検証' },
+  dropped: '次の整理で削除',
+  age: (days: number) => `${days} 日`,
+  pruneDry: (count: number, action: string) =>
+    `整理 (試行のみ、何も変更していません): ${count} 件を${action}予定です。`,
+  pruneDone: (count: number, action: string) => `整理しました: ${count} 件を${action}しました。`,
+  action: { delete: '削除', archive: 'アーカイブへ移動' },
+  keeps: (count: number) => `保持: ${count} 件`,
+  verified: (file: string) =>
+    `バックアップ ${file} を検証しました: 行数と見本のチェックサムがマニフェストと一致します。`,
+  verifyFailed: (file: string, problem: string) =>
+    `:rotating_light: バックアップ ${file} の検証に失敗しました: ${problem}`,
+};
+const en: typeof ja = {
+  made: (file, size, tables, rows, seconds) =>
+    `Backup made: ${file} (${size}, ${tables} tables, ${rows} rows, ${seconds} s)`,
+  listHeader: ['created', 'file', 'size', 'age', 'verification', 'kept for'],
+  none: 'No backups yet.',
+  unreadable: (names) => `Unreadable manifests: ${names}`,
+  state: { verified: 'verified', failed: 'FAILED', unverified: 'not verified' },
+  dropped: 'removed by the next prune',
+  age: (days) => `${days} d`,
+  pruneDry: (count, action) => `Prune (dry run, nothing changed): ${count} backups would be ${action}.`,
+  pruneDone: (count, action) => `Pruned: ${count} backups ${action}.`,
+  action: { delete: 'deleted', archive: 'moved to the archive' },
+  keeps: (count) => `Kept: ${count}`,
+  verified: (file) => `Backup ${file} verified: row counts and sample checksums match its manifest.`,
+  verifyFailed: (file, problem) => `:rotating_light: Backup ${file} failed verification: ${problem}`,
+};
+const catalogue = (locale: Locale) => (locale === 'en' ? en : ja);
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+const rowsOf = (b: BackupManifest) => b.tables.reduce((sum, t) => sum + t.rows, 0);
+
+export function renderBackupMade(backup: BackupManifest, locale: Locale): string {
+  return catalogue(locale).made(
+    backup.file,
+    formatBytes(backup.bytes),
+    backup.tables.length,
+    formatCount(rowsOf(backup)),
+    (backup.durationMs / 1000).toFixed(1),
+  );
+}
+
+/** `banto backup list`: one line a backup, newest first, with its size, age, verification and why it is kept. */
+export function renderBackupList(
+  listed: { backups: ListedBackup[]; unreadable: string[] },
+  options: { zone: string; locale: Locale; now: DateTime },
+): string {
+  const m = catalogue(options.locale);
+  if (listed.backups.length === 0 && listed.unreadable.length === 0) return m.none;
+  const rows = listed.backups.map(({ backup, keptFor }) => {
+    const created = DateTime.fromISO(backup.createdAt).setZone(options.zone);
+    return [
+      created.toFormat('yyyy-MM-dd HH:mm'),
+      backup.file,
+      formatBytes(backup.bytes),
+      m.age(Math.floor(options.now.diff(created, 'days').days)),
+      m.state[backup.verification?.state ?? 'unverified'],
+      keptFor.length > 0 ? keptFor.join(', ') : m.dropped,
+    ];
+  });
+  const table = [m.listHeader, ...rows];
+  const widths = m.listHeader.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  const lines = table.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (listed.unreadable.length > 0) lines.push(m.unreadable(listed.unreadable.join(', ')));
+  return lines.join('\n');
+}
+
+export function renderPruneOutcome(outcome: PruneOutcome, locale: Locale): string {
+  const m = catalogue(locale);
+  const action = m.action[outcome.action];
+  const head = outcome.dryRun
+    ? m.pruneDry(outcome.removed.length, action)
+    : m.pruneDone(outcome.removed.length, action);
+  return [
+    head,
+    ...outcome.removed.map((b) => `  - ${b.file}`),
+    m.keeps(outcome.kept.length),
+    ...outcome.kept.map((k) => `  + ${k.backup.file} (${k.keptFor.join(', ')})`),
+  ].join('\n');
+}
+
+export function renderVerifyOutcome(outcome: VerifyOutcome, locale: Locale): string {
+  const m = catalogue(locale);
+  return outcome.problem ? m.verifyFailed(outcome.backup.file, outcome.problem) : m.verified(outcome.backup.file);
+}
