@@ -33,6 +33,8 @@ export const backupSchema = z
     /** What happens to a backup that falls out of the retention policy. */
     pruned: z.enum(['delete', 'archive']).default('delete'),
     archive_dir: z.string().min(1).optional(),
+    /** MySQL/MariaDB: a server (URL in this variable) where verification may create and drop a scratch database. */
+    scratch_url_env: envName.optional(),
   })
   .prefault({});
 
@@ -55,6 +57,8 @@ export interface BackupSettings {
   keep: { daily: number; weekly: number; monthly: number };
   pruned: 'delete' | 'archive';
   archiveDir: string;
+  /** Where MySQL backups are restored to be verified; default the development connection. */
+  scratch?: DataConnection | undefined;
 }
 
 const absolute = (path: string, cwd: string) => (isAbsolute(path) ? path : resolve(cwd, path));
@@ -79,6 +83,7 @@ export function toDataSettings(
       keep: file.backup.keep,
       pruned: file.backup.pruned,
       archiveDir: file.backup.archive_dir ? absolute(file.backup.archive_dir, cwd) : resolve(dir, 'archive'),
+      scratch: file.backup.scratch_url_env ? read({ url_env: file.backup.scratch_url_env }) : undefined,
     },
     anonymizeFile: absolute(file.anonymize, cwd),
   };

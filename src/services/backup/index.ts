@@ -8,6 +8,7 @@ import { listManifests, manifestPath, sha256OfFile, writeManifest, type BackupMa
 import { planRetention } from './retention.js';
 import { backupSqlite, type BackupProgress } from './sqlite.js';
 import { compareSqliteBackup } from './verify-sqlite.js';
+import { assertWritable, backupMysqlWithFacts, compareMysqlBackup } from './mysql-service.js';
 
 export type { BackupManifest } from './manifest.js';
 export type { BackupProgress } from './sqlite.js';
@@ -52,20 +53,25 @@ export function createBackupService(deps: BackupDeps) {
 
   async function run(progress: BackupProgress = {}): Promise<BackupManifest> {
     const location = productionLocation();
-    if (location.engine !== 'sqlite')
-      throw new BantoError('BACKUP_ENGINE', 'backups of MySQL/MariaDB are not built yet (mariadb-dump comes next)');
     await mkdir(dir, { recursive: true });
     const started = clock.now();
     const stem = `banto-${location.database}-${started.toUTC().toFormat("yyyyMMdd'T'HHmmssSSS'Z'")}`;
     const startedMs = performance.now();
-    const made = await backupSqlite(location.path, dir, stem, progress);
+    const made =
+      location.engine === 'sqlite'
+        ? await backupSqlite(location.path, dir, stem, progress).then((m) => ({
+            ...m,
+            serverVersion: `SQLite ${m.version}`,
+            tool: { name: 'better-sqlite3 online backup', version: m.version },
+          }))
+        : await backupMysqlWithFacts(deps.data.production.url!, location, dir, stem, settings.tool, progress);
     const manifest: BackupManifest = {
       file: made.file,
       createdAt: started.toUTC().toISO()!,
-      engine: 'sqlite',
+      engine: location.engine,
       database: location.database,
-      serverVersion: `SQLite ${made.version}`,
-      tool: { name: 'better-sqlite3 online backup', version: made.version },
+      serverVersion: made.serverVersion,
+      tool: made.tool,
       tables: made.tables,
       bytes: made.bytes,
       sha256: made.sha256,
@@ -132,7 +138,21 @@ export function createBackupService(deps: BackupDeps) {
     if ((await sha256OfFile(path)) !== manifest.sha256)
       return "the file's sha256 differs from the manifest's: it changed after it was written";
     if (manifest.engine === 'sqlite') return compareSqliteBackup(dir, manifest, dir);
-    return 'verifying MySQL/MariaDB backups is not built yet';
+    return compareMysqlBackup(path, manifest, scratchServer(), settings.tool);
+  }
+
+  /** MySQL backups are restored on the scratch server: backup.scratch_url_env, else the development connection. */
+  function scratchServer(): string {
+    const connection = settings.scratch ?? deps.data.development;
+    if (!connection?.url)
+      throw new BantoError(
+        'BACKUP_NO_SCRATCH',
+        connection
+          ? `${connection.urlEnv} is not set: there is no server to restore the backup on for verification`
+          : 'verifying a MySQL backup needs a server to restore it on: set backup.scratch_url_env or data.development',
+      );
+    assertWritable(connection.url, deps.data.neverWrite, deps.cwd);
+    return connection.url;
   }
 
   return { dir, run, list, prune, verify };
