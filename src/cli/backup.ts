@@ -27,10 +27,14 @@ function progressBar(): { progress: BackupProgress; stop(): void } {
         bar.update(mb(done));
       },
       table(name, done, total) {
-        if (started) bar.update({ table: `${name} (${done}/${total})` });
+        // A dump names its tables as it goes, without a total; SQLite's copy knows it.
+        if (started) bar.update({ table: `${name} (${done}${total > 0 ? `/${total}` : ''})` });
       },
     },
-    stop: () => started && bar.stop(),
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
   };
 }
 

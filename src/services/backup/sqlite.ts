@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
+import { BantoError } from '../../errors.js';
 import type { TableFacts } from './manifest.js';
 
 /** How far a backup got, for a progress bar: bytes copied of the total, tables read of the total. */
@@ -85,15 +86,20 @@ export async function backupSqlite(
   progress: BackupProgress = {},
 ): Promise<{ file: string; bytes: number; sha256: string; version: string; tables: TableFacts[] }> {
   const copy = join(dir, `${stem}.sqlite3.partial`);
+  if (!existsSync(path)) throw new BantoError('DATA_NOT_FOUND', `there is no SQLite database at ${path} to back up`);
   const source = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const pageSize = source.pragma('page_size', { simple: true }) as number;
+    let total = (source.pragma('page_count', { simple: true }) as number) * pageSize;
+    progress.bytes?.(0, total);
     await source.backup(copy, {
       progress: ({ totalPages, remainingPages }) => {
-        progress.bytes?.((totalPages - remainingPages) * pageSize, totalPages * pageSize);
+        total = totalPages * pageSize;
+        progress.bytes?.((totalPages - remainingPages) * pageSize, total);
         return 1000;
       },
     });
+    progress.bytes?.(total, total);
   } finally {
     source.close();
   }

@@ -116,5 +116,14 @@ describe('backups of an SQLite production database', () => {
     await assert.rejects(unset.run(), { code: 'DATA_NO_PRODUCTION', message: /BANTO_PROD_DATABASE_URL is not set/ });
     await assert.rejects(unset.verify(), { code: 'BACKUP_NOT_FOUND' });
     await assert.rejects(service.verify('nope.sqlite3.gz'), { code: 'BACKUP_NOT_FOUND' });
+    const nowhere = createBackupService({
+      backup: { ...settings, dir: join(dir, 'none') },
+      data: { production: { urlEnv: 'DATABASE_URL', url: `sqlite:${join(dir, 'missing.sqlite3')}` }, neverWrite: [] },
+      clock,
+    });
+    await assert.rejects(nowhere.run(), {
+      code: 'DATA_NOT_FOUND',
+      message: /no SQLite database at .*missing\.sqlite3/,
+    });
   });
 });
