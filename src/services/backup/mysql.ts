@@ -44,6 +44,8 @@ async function writeOptionFile(location: MysqlLocation): Promise<{ path: string;
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+const toolTimeoutMs = 4 * 3600_000;
+
 const dumpArgs = (l: MysqlLocation) => [
   ...connectArgs(l),
   '--single-transaction',
@@ -75,7 +77,12 @@ async function runWithOptions(
   args: string[],
   streams: { stdin?: NodeJS.ReadableStream; through?: NodeJS.ReadWriteStream[]; sink?: NodeJS.WritableStream },
 ): Promise<void> {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // A dump or restore that is still running after this long is stopped (a lock it waits on, a hung server).
+  const child = spawn(command, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: toolTimeoutMs,
+    killSignal: 'SIGTERM',
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -92,7 +99,11 @@ async function runWithOptions(
       () => undefined,
       (error: unknown) => error,
     ),
-    draining,
+    // Where the output could not be written (a full disk), the tool must not run on alone.
+    draining.catch((error: unknown) => {
+      child.kill('SIGTERM');
+      throw error;
+    }),
   ]);
   if (code !== 0)
     throw new BantoError(
