@@ -1,17 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { BackupSettings } from '../../config-data.js';
 import type { DatabaseLocation } from '../../db/location.js';
 import { BantoError } from '../../errors.js';
 import { createDumpReader } from './dump-reader.js';
-import type { TableFacts } from './manifest.js';
+import { createHashTap, type TableFacts } from './manifest.js';
 import type { BackupProgress } from './sqlite.js';
 
 type MysqlLocation = Extract<DatabaseLocation, { engine: 'mysql' }>;
@@ -127,21 +126,12 @@ export async function backupMysql(
   totalBytes = 0,
 ): Promise<{ file: string; bytes: number; sha256: string; tables: TableFacts[] }> {
   const reader = createDumpReader((name, count) => progress.table?.(name, count, 0));
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      progress.bytes?.(reader.bytes(), Math.max(totalBytes, reader.bytes()));
-      done(null, chunk);
-    },
-  });
+  const tap = createHashTap(() => progress.bytes?.(reader.bytes(), Math.max(totalBytes, reader.bytes())));
   const file = `${stem}.sql.gz`;
   const partial = join(dir, `${file}.partial`);
   try {
     await runTool(tool.dump, dumpArgs(location), location, {
-      through: [reader.stream, createGzip(), tap],
+      through: [reader.stream, createGzip(), tap.stream],
       sink: createWriteStream(partial),
     });
     await rename(partial, join(dir, file));
@@ -149,7 +139,7 @@ export async function backupMysql(
     await rm(partial, { force: true });
     throw error;
   }
-  return { file, bytes, sha256: hash.digest('hex'), tables: reader.facts() };
+  return { file, ...tap.written(), tables: reader.facts() };
 }
 
 /** The facts of a database as its dump tells them, the dump itself thrown away. */

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { BantoError } from '../../errors.js';
-import type { TableFacts } from './manifest.js';
+import { createHashTap, type TableFacts } from './manifest.js';
 
 /** How far a backup got, for a progress bar: bytes copied of the total, tables read of the total. */
 export interface BackupProgress {
@@ -52,18 +51,10 @@ export function readSqliteFacts(
 
 /** Gzips a file into `target` (through a `.partial` name), returning its size and sha256. */
 export async function gzipFile(source: string, target: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(createReadStream(source), createGzip(), tap, createWriteStream(`${target}.partial`));
+  const tap = createHashTap();
+  await pipeline(createReadStream(source), createGzip(), tap.stream, createWriteStream(`${target}.partial`));
   await rename(`${target}.partial`, target);
-  return { bytes, sha256: hash.digest('hex') };
+  return tap.written();
 }
 
 /** An SQLite file and the -wal, -shm and -journal files a connection may have left beside it. */
