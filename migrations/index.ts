@@ -8,6 +8,7 @@ import * as mail from './0006_banto_mail.js';
 import * as jobEffects from './0007_banto_job_effects.js';
 import * as sync from './0008_banto_sync.js';
 import * as providerEvents from './0009_banto_provider_events.js';
+import * as devRefresh from './0010_banto_dev_refresh.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0007_banto_job_effects': jobEffects,
   '0008_banto_sync': sync,
   '0009_banto_provider_events': providerEvents,
+  '0010_banto_dev_refresh': devRefresh,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -61,6 +61,13 @@ export interface BackupSettings {
   scratch?: DataConnection | undefined;
 }
 
+export interface AnonymizeSettings {
+  /** The rules file (YAML `anonymize`). */
+  file: string;
+  /** BANTO_ANONYMIZE_SECRET: keys the deterministic fakes, so they cannot be reversed by whoever reads the rules. */
+  secret?: string | undefined;
+}
+
 const absolute = (path: string, cwd: string) => (isAbsolute(path) ? path : resolve(cwd, path));
 
 export function toDataSettings(
@@ -68,7 +75,7 @@ export function toDataSettings(
   env: Record<string, string | undefined>,
   ownDatabaseUrl: string,
   cwd: string,
-): { data: DataSettings; backup: BackupSettings; anonymizeFile: string } {
+): { data: DataSettings; backup: BackupSettings; anonymize: AnonymizeSettings } {
   const read = (c: { url_env: string }): DataConnection => ({ urlEnv: c.url_env, url: env[c.url_env] || undefined });
   const dir = absolute(file.backup.dir, cwd);
   return {
@@ -85,6 +92,6 @@ export function toDataSettings(
       archiveDir: file.backup.archive_dir ? absolute(file.backup.archive_dir, cwd) : resolve(dir, 'archive'),
       scratch: file.backup.scratch_url_env ? read({ url_env: file.backup.scratch_url_env }) : undefined,
     },
-    anonymizeFile: absolute(file.anonymize, cwd),
+    anonymize: { file: absolute(file.anonymize, cwd), secret: env.BANTO_ANONYMIZE_SECRET || undefined },
   };
 }

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BantoError } from './errors.js';
 import { fileSchema, readConfigFile, roleNames, toFileSettings, zone } from './config-file.js';
-import { toDataSettings, type BackupSettings, type DataSettings } from './config-data.js';
+import { toDataSettings, type AnonymizeSettings, type BackupSettings, type DataSettings } from './config-data.js';
 import { toSyncSources } from './config-sync.js';
 import type { SyncSource } from './services/sync/source.js';
 
@@ -64,8 +64,8 @@ export interface Config {
   data: DataSettings;
   /** YAML `backup`: where backups go and how long they stay. */
   backup: BackupSettings;
-  /** YAML `anonymize`: the rules file of the development refresh. */
-  anonymizeFile: string;
+  /** YAML `anonymize`: the rules file of the development refresh, and the fakes' secret. */
+  anonymize: AnonymizeSettings;
   /** Local mode's demo partner (BANTO_DEMO_PARTNER): answering, failing with 503s, or not started. */
   demoPartner: 'up' | 'down' | 'off';
 }

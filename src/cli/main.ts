@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { BantoError } from '../errors.js';
 import { registerBackupCommands } from './backup.js';
 import { registerDbCommands } from './db.js';
+import { registerDevCommands } from './dev.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerMailCommands } from './mail.js';
 import { registerPaymentsCommand } from './payments.js';
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerMailCommands(program);
   registerSyncCommands(program);
   registerBackupCommands(program);
+  registerDevCommands(program);
   return program;
 }
 

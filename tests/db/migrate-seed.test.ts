@@ -29,6 +29,7 @@ for (const kind of databaseKinds) {
         '0007_banto_job_effects',
         '0008_banto_sync',
         '0009_banto_provider_events',
+        '0010_banto_dev_refresh',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

@@ -15,6 +15,7 @@ import {
   type SentMark,
 } from './claims.js';
 import type { OutboxRow } from './outbox.js';
+import { isUnprovenCopy } from '../refresh/marker.js';
 import { renderMail, type Params } from './render.js';
 import { findVersionByNumber, type TemplateVersion } from './templates.js';
 import type { HandOver, MailTransport, OutgoingMail } from './transport.js';
@@ -57,6 +58,8 @@ interface Sender extends MailSenderDeps {
   versionOf(name: string, version: number): Promise<TemplateVersion | undefined>;
   recordSent(mark: SentMark): void;
   flushSent(): Promise<void>;
+  /** Whether the last claim round found an unproven development copy (said once in the log, not per round). */
+  refusing: boolean;
   /** The domain of message ids. */
   domain: string;
   idle: { wake?: () => void };
@@ -240,6 +243,15 @@ async function claimAndStart(
   inFlight: Set<Promise<void>>,
   counts: Record<Outcome, number>,
 ): Promise<number> {
+  // A development copy of production whose anonymization is not proven may still hold real addresses: nothing
+  // leaves it, not even to the test recipient, until its refresh proves it (services/refresh).
+  if (sender.settings.env !== 'production' && (await isUnprovenCopy(sender.db))) {
+    if (!sender.refusing)
+      sender.logger.warn('this database is a development copy not proven anonymized: no mail is sent');
+    sender.refusing = true;
+    return 0;
+  }
+  sender.refusing = false;
   await reconcile(sender);
   const token = randomUUID().replaceAll('-', '');
   const now = sender.clock.now();
@@ -292,6 +304,7 @@ export function createMailSender(deps: MailSenderDeps): MailSender {
     domain: deps.settings.from.replace(/^.*@/, '').replace(/>.*$/, '') || 'banto.local',
     idle: {},
     stopped: false,
+    refusing: false,
   };
   let loop: Promise<void> | undefined;
   return {
