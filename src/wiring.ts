@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import { BantoError } from './errors.js';
 import { createLogNotifier } from './notifier/log.js';
 import { createSlackChannelReader, createSlackNotifier, createSlackPublisher } from './notifier/slack.js';
+import { createBackupService } from './services/backup/index.js';
+import { createRefreshService } from './services/refresh/index.js';
 import { applyScheduleOverrides, createScheduleTable } from './schedules/index.js';
 import { createSyncService, syncJobName } from './services/sync/index.js';
 import type { JobDefinition } from './schedules/job.js';
@@ -152,6 +154,14 @@ export function createServices({
         },
         sync: { sources: config.sync.sources, logger },
         providerEvents: { postPending: providerEvents.postPending, enabled: config.stripeWebhookSecret !== undefined },
+        dataOps: {
+          backup: createBackupService({ backup: config.backup, data: config.data, clock }),
+          refresh: config.data.development
+            ? createRefreshService({ data: config.data, backup: config.backup, anonymize: config.anonymize, clock })
+            : undefined,
+          publisher,
+          alertsChannel: config.channels.alerts,
+        },
       }),
       ...extraJobs,
     ],

@@ -10,6 +10,7 @@ import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jo
 import { createMailJobs, type MailJobsDeps } from './jobs/mail.js';
 import { createSyncJobs, type SyncJobsDeps } from './jobs/sync.js';
 import { createProviderEventsJob } from './jobs/provider-events.js';
+import { createDataOpsJobs, type DataOpsJobsDeps } from './jobs/data-ops.js';
 
 export interface ScheduleDeps {
   db: Knex;
@@ -22,6 +23,8 @@ export interface ScheduleDeps {
   sync: Pick<SyncJobsDeps, 'sources' | 'logger' | 'wait'>;
   /** Posts the payment provider's events still to be posted (returns how many); on while the webhook is. */
   providerEvents: { postPending: () => Promise<number>; enabled: boolean };
+  /** Backups, their verification and pruning, the development refresh. */
+  dataOps: Omit<DataOpsJobsDeps, 'locale'>;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
@@ -35,6 +38,7 @@ export function createScheduleTable({
   mail,
   sync,
   providerEvents,
+  dataOps,
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
@@ -63,6 +67,7 @@ export function createScheduleTable({
     ...createMailJobs({ ...mail, db, clock, alerts, locale: billing.locale }),
     ...createSyncJobs({ ...sync, db, clock, alerts, locale: billing.locale }),
     createProviderEventsJob(providerEvents.postPending, providerEvents.enabled),
+    ...createDataOpsJobs({ ...dataOps, locale: billing.locale }),
   ];
 }
 

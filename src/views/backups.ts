@@ -22,6 +22,17 @@ const ja = {
     `バックアップ ${file} を検証しました: 行数と見本のチェックサムがマニフェストと一致します。`,
   verifyFailed: (file: string, problem: string) =>
     `:rotating_light: バックアップ ${file} の検証に失敗しました: ${problem}`,
+  /** What the on-call engineer should do when a data-operations job fails, after the error itself. */
+  hint: {
+    backup:
+      '対応: バックアップ先ディスクの空きと、ダンプツール (mariadb-dump) のエラーを確認し、`banto backup run` で取り直してください。',
+    verify:
+      '対応: このバックアップは復元に使えません。`banto backup run` で取り直して `banto backup verify` を実行し、繰り返すならディスクとデータベースの状態を確認してください。',
+    prune:
+      '対応: backup.dir と archive_dir の権限と空きを確認し、`banto backup prune --dry-run` で内容を確かめてください。',
+    refresh:
+      '対応: 開発用データベースは使用禁止のままです (メールも送りません)。config/anonymize.yml のルールを直し、`banto dev refresh` を再実行してください。',
+  },
 };
 const en: typeof ja = {
   made: (file, size, tables, rows, seconds) =>
@@ -38,6 +49,16 @@ const en: typeof ja = {
   keeps: (count) => `Kept: ${count}`,
   verified: (file) => `Backup ${file} verified: row counts and sample checksums match its manifest.`,
   verifyFailed: (file, problem) => `:rotating_light: Backup ${file} failed verification: ${problem}`,
+  hint: {
+    backup:
+      'What to do: check the free space of the backup disk and the dump tool (mariadb-dump) error, then take it again with `banto backup run`.',
+    verify:
+      'What to do: this backup cannot be restored from. Take another with `banto backup run`, run `banto backup verify`; if it repeats, check the disk and the database.',
+    prune:
+      'What to do: check the permissions and free space of backup.dir and archive_dir; `banto backup prune --dry-run` shows the plan.',
+    refresh:
+      'What to do: the development database stays marked unusable (it sends no mail). Fix the rules in config/anonymize.yml and run `banto dev refresh` again.',
+  },
 };
 const catalogue = (locale: Locale) => (locale === 'en' ? en : ja);
 
@@ -111,4 +132,9 @@ export function renderPruneOutcome(outcome: PruneOutcome, locale: Locale): strin
 export function renderVerifyOutcome(outcome: VerifyOutcome, locale: Locale): string {
   const m = catalogue(locale);
   return outcome.problem ? m.verifyFailed(outcome.backup.file, outcome.problem) : m.verified(outcome.backup.file);
+}
+
+/** The line a failed data-operations job puts in its alert: what went wrong, then what to do. */
+export function renderDataOpsFailure(job: keyof typeof ja.hint, problem: string, locale: Locale): string {
+  return `${problem}\n${catalogue(locale).hint[job]}`;
 }

@@ -123,6 +123,10 @@ const ja = {
     'mail-outbox-health': '送信待ちが長すぎるとき、失敗が多すぎるときにアラートを出します',
     'provider-events':
       '決済代行会社のイベント (返金・チャージバック・支払い失敗・入金) のうち未投稿のものを請求チャンネルに投稿します',
+    backup: '本番データベースをバックアップします (backup.dir、gzip、sha256 とマニフェスト付き)',
+    'backup-prune': '保持ルール (backup.keep) から外れたバックアップを削除またはアーカイブします',
+    'backup-verify': '最新のバックアップを一時データベースに復元し、行数と見本のチェックサムを確かめます',
+    'dev-refresh': '検証済みの最新バックアップから開発用データベースを作り直し、匿名化して確かめます',
   } as Partial<Record<string, string>>,
 };
 
@@ -225,6 +229,10 @@ const en: Messages = {
     'mail-outbox-health': 'alerts when queued mail waits too long or too much mail fails',
     'provider-events':
       "posts the payment provider's events (refunds, disputes, failed payments, payouts) not yet posted to the billing channel",
+    backup: 'backs up the production database (backup.dir, gzipped, with a sha256 and a manifest)',
+    'backup-prune': 'deletes or archives the backups that fall out of backup.keep',
+    'backup-verify': 'restores the newest backup into a scratch database and checks its row counts and samples',
+    'dev-refresh': 'rebuilds the development database from the newest verified backup, anonymized and proven so',
   },
 };
 

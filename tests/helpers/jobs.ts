@@ -8,6 +8,7 @@ import { defaultAnomalyRules, defaultBillingSchema, loadConfig } from '../../src
 import { repoRoot, testEnv } from './banto.js';
 import { testNow } from './clock.js';
 import type { ScheduleDeps } from '../../src/schedules/index.js';
+import { createBackupService } from '../../src/services/backup/index.js';
 import type { JobDefinition } from '../../src/schedules/job.js';
 import { createPaymentsService } from '../../src/services/payments/index.js';
 import { createJobAlerts } from '../../src/schedules/job-alerts.js';
@@ -75,11 +76,12 @@ export function createTestRunner(
 /** The table's other dependencies, for tests that build the whole table but never run the billing jobs. */
 export function scheduleDepsNotRun(
   db: Knex,
-): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail' | 'sync' | 'providerEvents'> {
+): Pick<ScheduleDeps, 'alerts' | 'billing' | 'anomalies' | 'mail' | 'sync' | 'providerEvents' | 'dataOps'> {
   const notHere = async (): Promise<never> => {
     throw new Error('the billing jobs are not run in this test');
   };
   const clock = createFixedClock(testNow, 'Asia/Tokyo');
+  const config = loadConfig({ env: testEnv(), cwd: repoRoot });
   return {
     alerts: createAlerts({ db, notifier: createLogNotifier(silent), clock, logger: silent }),
     billing: {
@@ -91,13 +93,19 @@ export function scheduleDepsNotRun(
     },
     anomalies: { rules: defaultAnomalyRules, accountingUsergroups: [] },
     mail: {
-      settings: loadConfig({ env: testEnv(), cwd: repoRoot }).mail,
+      settings: config.mail,
       schema: defaultBillingSchema,
       paymentDayRule: 'next',
       wakeSender: () => undefined,
     },
     sync: { sources: [], logger: silent },
     providerEvents: { postPending: notHere, enabled: false },
+    dataOps: {
+      backup: createBackupService({ backup: config.backup, data: config.data, clock }),
+      refresh: undefined,
+      publisher: { post: notHere, upload: notHere },
+      alertsChannel: 'C0ALERTS',
+    },
   };
 }
 
