@@ -264,7 +264,13 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     deepl: e.DEEPL_AUTH_KEY ? { authKey: e.DEEPL_AUTH_KEY, serverUrl: e.DEEPL_SERVER_URL } : undefined,
     ...toFileSettings(file, cwd),
     sync: { sources },
-    ...toDataSettings(file, input, e.DATABASE_URL, cwd),
+    // Local mode's data is the demo's: its development copy may use a known key for fakes.
+    ...toDataSettings(
+      file,
+      mode === 'local' ? { BANTO_ANONYMIZE_SECRET: 'banto-local-demo', ...input } : input,
+      e.DATABASE_URL,
+      cwd,
+    ),
     demoPartner: e.BANTO_DEMO_PARTNER,
   };
 }

@@ -173,6 +173,8 @@ for (const kind of databaseKinds) {
       const name =
         kind === 'sqlite' ? dev.database.url.slice('sqlite:'.length) : new URL(dev.database.url).pathname.slice(1);
       await assert.rejects(refresher({ neverWrite: [name] }).refresh(), { code: 'DATA_NEVER_WRITE' });
+      const noSecret = createRefreshService({ data, backup: backupSettings, anonymize: { file: rulesFile }, clock });
+      await assert.rejects(noSecret.refresh(), { code: 'REFRESH_NO_SECRET', message: /BANTO_ANONYMIZE_SECRET/ });
       await withDev(async (db) => assert.equal((await readRefreshMark(db))?.status, 'usable', 'no new mark'));
     });
 

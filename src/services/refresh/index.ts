@@ -65,6 +65,14 @@ export function createRefreshService(deps: RefreshDeps) {
     const target = locateDatabase(url, deps.cwd);
     refuseProduction(target, url);
     const rules = loadRules(deps.anonymize.file);
+    const fakes = Object.values(rules.tables).some((columns) =>
+      Object.values(columns).some((rule) => typeof rule === 'object' && 'fake' in rule),
+    );
+    if (fakes && !deps.anonymize.secret)
+      throw new BantoError(
+        'REFRESH_NO_SECRET',
+        'the anonymize rules use fakes: set BANTO_ANONYMIZE_SECRET, the key that makes them',
+      );
     const backup = await newestVerified();
     const path = join(deps.backup.dir, backup.file);
     if ((await sha256OfFile(path)) !== backup.sha256)
