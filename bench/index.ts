@@ -1,5 +1,7 @@
 // npm run bench [name]: runs the benchmarks and prints Markdown for docs/benchmarks.md.
+import { benchAnonymize } from './anonymize.js';
 import { benchAuditInsert } from './audit-insert.js';
+import { benchBackup } from './backup.js';
 import { benchBoltListeners } from './bolt-listeners.js';
 import { benchJobCoordinator } from './job-coordinator.js';
 import { benchMailOutbox } from './mail-outbox.js';
@@ -17,6 +19,8 @@ const benchmarks: Record<string, () => Promise<string>> = {
   'mail-outbox': benchMailOutbox,
   replicas: benchReplicas,
   'sync-source': benchSyncSource,
+  anonymize: benchAnonymize,
+  backup: benchBackup,
 };
 
 const only = process.argv.slice(2);

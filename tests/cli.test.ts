@@ -114,7 +114,7 @@ describe('the banto command', () => {
     assert.equal(unknown.status, 1);
     assert.match(
       unknown.stderr,
-      /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health, provider-events \[UNKNOWN_JOB\]/,
+      /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health, provider-events, backup, backup-prune, backup-verify \[UNKNOWN_JOB\]/,
     );
   });
 
