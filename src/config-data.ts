@@ -21,7 +21,7 @@ export const dataSchema = z
 export const backupSchema = z
   .strictObject({
     dir: z.string().min(1).default('var/backups'),
-    /** MySQL/MariaDB: which dump tool; `auto` takes mariadb-dump, else mysqldump. SQLite always uses the online backup API. */
+    /** MySQL/MariaDB: which dump tool; `auto` takes mariadb-dump, else mysqldump; mydumper writes a folder (myloader restores it). SQLite always uses the online backup API. */
     tool: z.enum(['auto', 'mariadb-dump', 'mysqldump', 'mydumper']).default('auto'),
     keep: z
       .strictObject({

@@ -5,7 +5,7 @@ import type { TableFacts } from './manifest.js';
 const sampleRows = 100;
 const insertPrefix = Buffer.from('INSERT INTO `');
 const createPrefix = Buffer.from('CREATE TABLE `');
-const [quote, backslash, open, close, semicolon, newline] = [0x27, 0x5c, 0x28, 0x29, 0x3b, 0x0a];
+const [quote, doubleQuote, backslash, open, close, semicolon, newline] = [0x27, 0x22, 0x5c, 0x28, 0x29, 0x3b, 0x0a];
 
 interface Tally {
   rows: number;
@@ -31,14 +31,15 @@ export function createDumpReader(onTable?: (name: string, count: number) => void
 
   const readTuples = (line: Buffer, from: number, tally: Tally) => {
     let depth = 0;
-    let inString = false;
+    // The quote that opened the string being read: mysqldump writes '…', mydumper 0.10 "…"; both escape with \.
+    let inString = 0;
     let start = 0;
     for (let i = from; i < line.length; i++) {
-      const b = line[i];
+      const b = line[i]!;
       if (inString) {
         if (b === backslash) i++;
-        else if (b === quote) inString = false;
-      } else if (b === quote) inString = true;
+        else if (b === inString) inString = 0;
+      } else if (b === quote || b === doubleQuote) inString = b;
       else if (b === open) {
         if (depth++ === 0) start = i;
       } else if (b === close) {
@@ -73,27 +74,39 @@ export function createDumpReader(onTable?: (name: string, count: number) => void
     readTuples(line, values + 7, tally);
   };
 
+  /** Reads a chunk of dump text: lines are cut wherever the chunk ends and joined with the next. */
+  const read = (chunk: Buffer) => {
+    bytes += chunk.length;
+    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let from = 0;
+    for (let at = data.indexOf(newline); at !== -1; at = data.indexOf(newline, from)) {
+      readLine(data.subarray(from, at));
+      from = at + 1;
+    }
+    pending = from < data.length ? Buffer.from(data.subarray(from)) : undefined;
+  };
+  /** The end of one dump file: its last line, if it had no newline. */
+  const flush = () => {
+    if (pending) readLine(pending);
+    pending = undefined;
+    inserting = undefined;
+  };
+
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-      let from = 0;
-      for (let at = data.indexOf(newline); at !== -1; at = data.indexOf(newline, from)) {
-        readLine(data.subarray(from, at));
-        from = at + 1;
-      }
-      pending = from < data.length ? Buffer.from(data.subarray(from)) : undefined;
+      read(chunk);
       done(null, chunk);
     },
     flush(done) {
-      if (pending) readLine(pending);
-      pending = undefined;
+      flush();
       done();
     },
   });
 
   return {
     stream,
+    read,
+    flush,
     /** Bytes of dump read so far (uncompressed). */
     bytes: () => bytes,
     facts: (): TableFacts[] =>

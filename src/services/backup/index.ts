@@ -4,11 +4,11 @@ import type { Clock } from '../../clock.js';
 import type { BackupSettings, DataSettings } from '../../config-data.js';
 import { locateDatabase } from '../../db/location.js';
 import { BantoError } from '../../errors.js';
-import { listManifests, manifestPath, sha256OfFile, writeManifest, type BackupManifest } from './manifest.js';
+import { listManifests, manifestPath, writeManifest, type BackupManifest } from './manifest.js';
 import { planRetention } from './retention.js';
 import { backupSqlite, type BackupProgress } from './sqlite.js';
 import { compareSqliteBackup } from './verify-sqlite.js';
-import { assertWritable, backupMysqlWithFacts, compareMysqlBackup } from './mysql-service.js';
+import { assertWritable, backupMysqlWithFacts, compareMysqlBackup, digestOfBackup } from './mysql-service.js';
 
 export type { BackupManifest } from './manifest.js';
 export type { BackupProgress } from './sqlite.js';
@@ -135,10 +135,10 @@ export function createBackupService(deps: BackupDeps) {
       () => undefined,
     );
     if (size === undefined) return `the backup file ${manifest.file} is missing`;
-    if ((await sha256OfFile(path)) !== manifest.sha256)
+    if ((await digestOfBackup(path, manifest)) !== manifest.sha256)
       return "the file's sha256 differs from the manifest's: it changed after it was written";
     if (manifest.engine === 'sqlite') return compareSqliteBackup(dir, manifest, dir);
-    return compareMysqlBackup(path, manifest, scratchServer(), settings.tool);
+    return compareMysqlBackup(path, manifest, scratchServer());
   }
 
   /** MySQL backups are restored on the scratch server: backup.scratch_url_env, else the development connection. */

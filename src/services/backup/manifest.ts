@@ -30,7 +30,7 @@ export type BackupManifest = z.infer<typeof manifestSchema>;
 export type TableFacts = z.infer<typeof tableFacts>;
 
 export const manifestPath = (dir: string, file: string) =>
-  join(dir, `${file.replace(/\.(sqlite3|sql)\.gz$/, '')}.json`);
+  join(dir, `${file.replace(/\.(sqlite3\.gz|sql\.gz|mydumper)$/, '')}.json`);
 
 /** Written to a temporary name first, so a reader never sees half a manifest. */
 export async function writeManifest(dir: string, manifest: BackupManifest): Promise<void> {

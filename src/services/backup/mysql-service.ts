@@ -4,7 +4,10 @@ import { openDatabase } from '../../db/connect.js';
 import { locateDatabase, type DatabaseLocation } from '../../db/location.js';
 import { BantoError } from '../../errors.js';
 import type { BackupManifest, TableFacts } from './manifest.js';
-import { backupMysql, chooseDumpTool, readMysqlFacts, restoreMysql } from './mysql.js';
+import { tmpdir } from 'node:os';
+import { sha256OfFile } from './manifest.js';
+import { backupMydumper, digestFolder, readMydumperFacts, restoreMydumper } from './mydumper.js';
+import { backupMysql, chooseDumpTool, readMysqlFacts, restoreMysql, toolOfBackup } from './mysql.js';
 import type { BackupProgress } from './sqlite.js';
 import { compareFacts } from './verify-sqlite.js';
 
@@ -49,7 +52,10 @@ export async function backupMysqlWithFacts(
 }> {
   const tool = chooseDumpTool(toolSetting);
   const server = await describeServer(location, url);
-  const made = await backupMysql(location, dir, stem, tool, progress, server.bytes);
+  const made =
+    tool.dump === 'mydumper'
+      ? await backupMydumper(location, dir, stem, tool, progress)
+      : await backupMysql(location, dir, stem, tool, progress, server.bytes);
   return { ...made, serverVersion: server.version, tool: { name: tool.dump, version: tool.version } };
 }
 
@@ -61,22 +67,38 @@ export async function compareMysqlBackup(
   path: string,
   manifest: BackupManifest,
   scratchUrl: string,
-  toolSetting: BackupSettings['tool'],
 ): Promise<string | undefined> {
   const server = locateDatabase(scratchUrl);
   if (server.engine !== 'mysql') return 'a MySQL backup can only be verified on a MySQL/MariaDB scratch server';
-  const tool = chooseDumpTool(toolSetting);
   const scratch: MysqlLocation = { ...server, database: `banto_verify_${randomBytes(4).toString('hex')}` };
   const admin = openDatabase(scratchUrl);
   try {
     await admin.raw(`create database \`${scratch.database}\` character set utf8mb4`);
     try {
-      await restoreMysql(path, scratch, tool);
-      return compareFacts(manifest, await readMysqlFacts(scratch, tool));
+      await restoreBackup(path, manifest, scratch);
+      // The copy is read by the tool that made the backup, so the rows print alike.
+      const tool = chooseDumpTool(toolOfBackup(manifest.tool.name));
+      const facts =
+        tool.dump === 'mydumper'
+          ? await readMydumperFacts(scratch, tool, tmpdir())
+          : await readMysqlFacts(scratch, tool);
+      return compareFacts(manifest, facts);
     } finally {
       await admin.raw(`drop database if exists \`${scratch.database}\``);
     }
   } finally {
     await admin.destroy();
   }
+}
+
+/** Loads a MySQL backup (a gzipped dump, or a mydumper folder) into `location`'s database. */
+export async function restoreBackup(path: string, manifest: BackupManifest, location: MysqlLocation): Promise<void> {
+  const tool = chooseDumpTool(toolOfBackup(manifest.tool.name));
+  if (tool.dump === 'mydumper') await restoreMydumper(path, location, tool);
+  else await restoreMysql(path, location, tool);
+}
+
+/** A backup's sha256: of its file, or of a mydumper folder's files (names and contents). */
+export async function digestOfBackup(path: string, manifest: BackupManifest): Promise<string> {
+  return manifest.file.endsWith('.mydumper') ? digestFolder(path) : sha256OfFile(path);
 }

@@ -16,20 +16,34 @@ import type { BackupProgress } from './sqlite.js';
 type MysqlLocation = Extract<DatabaseLocation, { engine: 'mysql' }>;
 
 /** The dump tool and the client that restores its output: the configured one, or mariadb-dump, else mysqldump. */
-export function chooseDumpTool(tool: BackupSettings['tool']): { dump: string; client: string; version: string } {
+export interface DumpTool {
+  dump: string;
+  client: string;
+  version: string;
+}
+
+/**
+ * The dump tool and the client that restores its output: the configured one, or mariadb-dump, else mysqldump.
+ * mydumper (parallel, compressed, a folder a backup) is restored by myloader.
+ */
+export function chooseDumpTool(tool: BackupSettings['tool']): DumpTool {
   const candidates = tool === 'auto' ? ['mariadb-dump', 'mysqldump'] : [tool];
   for (const dump of candidates) {
-    if (dump === 'mydumper') throw new BantoError('BACKUP_TOOL', 'backup.tool mydumper is not supported yet; use auto');
     const found = spawnSync(dump, ['--version'], { encoding: 'utf8', timeout: 10_000 });
     if (found.status !== 0) continue;
-    const client = dump === 'mariadb-dump' ? 'mariadb' : 'mysql';
+    const client = { 'mariadb-dump': 'mariadb', mysqldump: 'mysql', mydumper: 'myloader' }[dump] ?? 'mysql';
+    if (spawnSync(client, ['--version'], { timeout: 10_000 }).status !== 0) continue;
     return { dump, client, version: found.stdout.trim().replace(/^\S+\s+/, '') };
   }
   throw new BantoError(
     'BACKUP_TOOL',
-    `no ${candidates.join(' or ')} on PATH: install the MariaDB or MySQL client (Debian: apt-get install mariadb-client)`,
+    `no ${candidates.join(' or ')} (and its restore tool) on PATH: install it (Debian: apt-get install ${tool === 'mydumper' ? 'mydumper' : 'mariadb-client'})`,
   );
 }
+
+/** The tool that made a backup, to restore it and to read a restored copy the same way. */
+export const toolOfBackup = (name: string): BackupSettings['tool'] =>
+  name === 'mydumper' || name === 'mysqldump' || name === 'mariadb-dump' ? name : 'auto';
 
 /** Connection arguments; the password goes in an option file (runTool), never on the command line (ps shows it). */
 const connectArgs = (l: MysqlLocation) => [`--host=${l.host}`, `--port=${l.port}`, `--user=${l.user}`];
@@ -56,16 +70,20 @@ const dumpArgs = (l: MysqlLocation) => [
   l.database,
 ];
 
-/** Runs a tool, its stdout into `sink`; fails with the tool's own last words when it exits non-zero. */
-async function runTool(
+/**
+ * Runs a tool, its stdout into `sink`; fails with the tool's own last words when it exits non-zero. mydumper and
+ * myloader 0.10 take `--defaults-file`; the MySQL and MariaDB tools `--defaults-extra-file`.
+ */
+export async function runTool(
   command: string,
   args: string[],
   location: MysqlLocation,
-  streams: { stdin?: NodeJS.ReadableStream; through?: NodeJS.ReadWriteStream[]; sink?: NodeJS.WritableStream },
+  streams: { stdin?: NodeJS.ReadableStream; through?: NodeJS.ReadWriteStream[]; sink?: NodeJS.WritableStream } = {},
 ): Promise<void> {
   const options = await writeOptionFile(location);
+  const flag = command === 'mydumper' || command === 'myloader' ? '--defaults-file' : '--defaults-extra-file';
   try {
-    return await runWithOptions(command, [`--defaults-extra-file=${options.path}`, ...args], streams);
+    return await runWithOptions(command, [`${flag}=${options.path}`, ...args], streams);
   } finally {
     await options.remove();
   }
@@ -121,7 +139,7 @@ export async function backupMysql(
   location: MysqlLocation,
   dir: string,
   stem: string,
-  tool: ReturnType<typeof chooseDumpTool>,
+  tool: DumpTool,
   progress: BackupProgress = {},
   totalBytes = 0,
 ): Promise<{ file: string; bytes: number; sha256: string; tables: TableFacts[] }> {
@@ -143,10 +161,7 @@ export async function backupMysql(
 }
 
 /** The facts of a database as its dump tells them, the dump itself thrown away. */
-export async function readMysqlFacts(
-  location: MysqlLocation,
-  tool: ReturnType<typeof chooseDumpTool>,
-): Promise<TableFacts[]> {
+export async function readMysqlFacts(location: MysqlLocation, tool: DumpTool): Promise<TableFacts[]> {
   const reader = createDumpReader();
   await runTool(tool.dump, dumpArgs(location), location, {
     through: [reader.stream],
@@ -156,11 +171,7 @@ export async function readMysqlFacts(
 }
 
 /** Loads a gzipped dump into `location`'s database with the client that matches the dump tool. */
-export async function restoreMysql(
-  path: string,
-  location: MysqlLocation,
-  tool: ReturnType<typeof chooseDumpTool>,
-): Promise<void> {
+export async function restoreMysql(path: string, location: MysqlLocation, tool: DumpTool): Promise<void> {
   const input = createReadStream(path).pipe(createGunzip());
   await runTool(
     tool.client,

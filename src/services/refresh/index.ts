@@ -9,9 +9,8 @@ import { openDatabase } from '../../db/connect.js';
 import { locateDatabase, type DatabaseLocation } from '../../db/location.js';
 import { toDbTime } from '../../db/time.js';
 import { BantoError } from '../../errors.js';
-import { listManifests, sha256OfFile, type BackupManifest } from '../backup/manifest.js';
-import { assertWritable } from '../backup/mysql-service.js';
-import { chooseDumpTool, restoreMysql } from '../backup/mysql.js';
+import { listManifests, type BackupManifest } from '../backup/manifest.js';
+import { assertWritable, digestOfBackup, restoreBackup } from '../backup/mysql-service.js';
 import { gunzipFile, removeSqliteFile } from '../backup/sqlite.js';
 import { anonymize, checkCoverage, prove, type AnonymizeReport } from './anonymize.js';
 import { mysqlEngine, sqliteEngine, type Engine } from './engine.js';
@@ -75,7 +74,7 @@ export function createRefreshService(deps: RefreshDeps) {
       );
     const backup = await newestVerified();
     const path = join(deps.backup.dir, backup.file);
-    if ((await sha256OfFile(path)) !== backup.sha256)
+    if ((await digestOfBackup(path, backup)) !== backup.sha256)
       throw new BantoError(
         'REFRESH_BACKUP_CHANGED',
         `${backup.file} changed since it was verified; it will not be restored`,
@@ -195,14 +194,13 @@ async function markSqliteTarget(path: string, mark: RefreshMark): Promise<void> 
 
 /** MySQL: the copy is a scratch database on the development server; its tables replace the target's once proven. */
 async function refreshMysql(backupPath: string, target: MysqlLocation, url: string, run: Run): Promise<Done> {
-  const tool = chooseDumpTool('auto');
   const scratch: MysqlLocation = { ...target, database: `${target.database}_banto_refresh`.slice(0, 64) };
   const server = openDatabase(url);
   try {
     await server.raw(`drop database if exists \`${scratch.database}\``);
     await server.raw(`create database \`${scratch.database}\` character set utf8mb4`);
     try {
-      await restoreMysql(backupPath, scratch, tool);
+      await restoreBackup(backupPath, run.backup, scratch);
       const scratchUrl = new URL(url);
       scratchUrl.pathname = `/${scratch.database}`;
       const scratchDb = openDatabase(scratchUrl.toString());

@@ -48,6 +48,10 @@ const mariadbStyle = [
   '',
 ].join('\n');
 
+const mydumperStyle = ['INSERT INTO `users` VALUES', '(1,"a\\"),(b"),', '(2,"it\\\'s; (x)"),', '(3,NULL);', ''].join(
+  '\n',
+);
+
 describe('reading a dump as it streams by', () => {
   it("counts mysqldump's one-line INSERTs, whatever the strings hold, however the stream is cut", async () => {
     for (const size of [1, 7, 64, 100_000])
@@ -64,6 +68,18 @@ describe('reading a dump as it streams by', () => {
   it("counts mariadb-dump's tuple-a-line INSERTs and stops at the statement's end", async () => {
     for (const size of [1, 5, 100_000])
       assert.deepEqual(await factsOf(mariadbStyle, size), [['users', 3]], `chunks of ${size} bytes`);
+  });
+
+  it("counts mydumper's double-quoted strings", async () => {
+    const reader = createDumpReader();
+    reader.read(Buffer.from('CREATE TABLE `users` (\n  `id` int\n);\n'));
+    reader.flush();
+    reader.read(Buffer.from(mydumperStyle));
+    reader.flush();
+    assert.deepEqual(
+      reader.facts().map((t) => [t.name, t.rows]),
+      [['users', 3]],
+    );
   });
 
   it('gives the same sample checksum for the same rows, and another when a row differs', async () => {
