@@ -31,17 +31,14 @@ export async function benchBackup(): Promise<string> {
          elt(1 + seq % 4, 'succeeded', 'failed', 'refunded', 'pending'),
          timestamp('2024-01-01') + interval seq second, date('2024-01-01') + interval (seq % 900) day from seq_1_to_${rows}`,
     );
-    const service = createBackupService({
-      backup: {
-        dir,
-        tool: 'auto',
-        keep: { daily: 7, weekly: 4, monthly: 6 },
-        pruned: 'delete',
-        archiveDir: join(dir, 'a'),
-      },
-      data: { production: { urlEnv: 'BENCH', url: mysql.url }, neverWrite: [] },
-      clock: createFixedClock(DateTime.fromISO('2026-12-01T02:00:00Z'), 'Asia/Tokyo'),
-    });
+    const serviceWith = (tool: 'auto' | 'mydumper') =>
+      createBackupService({
+        backup: { dir, tool, keep: { daily: 7, weekly: 4, monthly: 6 }, pruned: 'delete', archiveDir: join(dir, 'a') },
+        data: { production: { urlEnv: 'BENCH', url: mysql.url }, neverWrite: [] },
+        clock: createFixedClock(DateTime.fromISO('2026-12-01T02:00:00Z'), 'Asia/Tokyo'),
+      });
+    const service = serviceWith('auto');
+    const withMydumper = spawnSync('mydumper', ['--version']).status === 0 ? serviceWith('mydumper') : undefined;
     const connect = `--host=${url.hostname} --port=${url.port || 3306} --user=${decodeURIComponent(url.username)}`;
     const bareFile = join(dir, 'bare.sql.gz');
     const bare = () => {
@@ -57,14 +54,20 @@ export async function benchBackup(): Promise<string> {
       if (run.status !== 0) throw new Error('the bare dump failed');
       return (performance.now() - started) / 1000;
     };
-    const runs: { banto: number; bare: number }[] = [];
+    const runs: { banto: number; bare: number; mydumper: number }[] = [];
     let bytes = { banto: 0, bare: 0 };
     for (let round = 0; round < 2; round++) {
-      const order = round % 2 === 0 ? ['banto', 'bare'] : ['bare', 'banto'];
-      const r = { banto: 0, bare: 0 };
+      const order = round % 2 === 0 ? ['banto', 'bare', 'mydumper'] : ['mydumper', 'bare', 'banto'];
+      const r = { banto: 0, bare: 0, mydumper: 0 };
       for (const who of order) {
         if (who === 'bare') r.bare = bare();
-        else {
+        else if (who === 'mydumper') {
+          const made = withMydumper && (await withMydumper.run());
+          if (made && made.tables[0]?.rows !== rows)
+            throw new Error(`mydumper: counted ${made.tables[0]?.rows} rows of ${rows}`);
+          r.mydumper = made ? made.durationMs / 1000 : Number.NaN;
+          if (made) rmSync(join(dir, made.file), { recursive: true });
+        } else {
           const made = await service.run();
           if (made.tables[0]?.rows !== rows) throw new Error(`counted ${made.tables[0]?.rows} rows of ${rows}`);
           r.banto = made.durationMs / 1000;
@@ -80,9 +83,9 @@ export async function benchBackup(): Promise<string> {
     return [
       `### ${rows.toLocaleString('en')} payment rows, MariaDB, best of 2 rounds (order alternating)`,
       '',
-      '| Banto backup (s) | bare `mariadb-dump --single-transaction --quick \\| gzip` (s) | Banto / bare | gzip size Banto / bare (MB) | each round, Banto / bare s |',
-      '|---|---|---|---|---|',
-      `| ${best((r) => r.banto).toFixed(2)} | ${best((r) => r.bare).toFixed(2)} | **${(best((r) => r.banto) / best((r) => r.bare)).toFixed(2)}x** | ${mb(bytes.banto)} / ${mb(bytes.bare)} | ${runs.map((r) => `${r.banto.toFixed(2)} / ${r.bare.toFixed(2)}`).join('; ')} |`,
+      '| Banto backup (s) | bare `mariadb-dump --single-transaction --quick \\| gzip` (s) | Banto / bare | Banto with mydumper, 2 threads (s) | mydumper / bare | gzip size Banto / bare (MB) | each round, Banto / bare / mydumper s |',
+      '|---|---|---|---|---|---|---|',
+      `| ${best((r) => r.banto).toFixed(2)} | ${best((r) => r.bare).toFixed(2)} | **${(best((r) => r.banto) / best((r) => r.bare)).toFixed(2)}x** | ${best((r) => r.mydumper).toFixed(2)} | **${(best((r) => r.mydumper) / best((r) => r.bare)).toFixed(2)}x** | ${mb(bytes.banto)} / ${mb(bytes.bare)} | ${runs.map((r) => `${r.banto.toFixed(2)} / ${r.bare.toFixed(2)} / ${r.mydumper.toFixed(2)}`).join('; ')} |`,
     ].join('\n');
   } finally {
     await db.destroy();

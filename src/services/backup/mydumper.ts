@@ -12,6 +12,7 @@ import type { BackupProgress } from './sqlite.js';
 type MysqlLocation = Extract<DatabaseLocation, { engine: 'mysql' }>;
 
 const threads = 2;
+const rowsPerChunk = 500_000;
 const connect = (l: MysqlLocation) => ['--host', l.host, '--port', String(l.port), '--user', l.user];
 
 /** A table's schema file (`db.table-schema.sql.gz`), not the database's or a view's or triggers'. */
@@ -97,6 +98,9 @@ async function dumpInto(folder: string, location: MysqlLocation, tool: DumpTool)
       '--threads',
       String(threads),
       '--trx-consistency-only',
+      // A large table is cut into chunks of rows, so the threads share it too (by its primary key).
+      '--rows',
+      String(rowsPerChunk),
       '--verbose',
       '1',
     ],
