@@ -5,7 +5,9 @@ import type { TableFacts } from './manifest.js';
 const sampleRows = 100;
 const insertPrefix = Buffer.from('INSERT INTO `');
 const createPrefix = Buffer.from('CREATE TABLE `');
-const [quote, doubleQuote, backslash, open, close, semicolon, newline] = [0x27, 0x22, 0x5c, 0x28, 0x29, 0x3b, 0x0a];
+const [quote, doubleQuote, backslash, open, close, comma, semicolon, newline] = [
+  0x27, 0x22, 0x5c, 0x28, 0x29, 0x2c, 0x3b, 0x0a,
+];
 
 interface Tally {
   rows: number;
@@ -58,7 +60,22 @@ export function createDumpReader(onTable?: (name: string, count: number) => void
   };
 
   const readLine = (line: Buffer) => {
-    if (inserting) return readTuples(line, 0, inserting);
+    if (inserting) {
+      // mariadb-dump and mydumper write one tuple a line, `(…),` or `(…);` (a newline inside a string is written
+      // as \n): such a line is counted without reading it byte by byte.
+      const last = line[line.length - 1];
+      if (line[0] === open && line[line.length - 2] === close && (last === comma || last === semicolon)) {
+        const tally = inserting;
+        tally.rows++;
+        if (tally.sampled < sampleRows) {
+          tally.sampled++;
+          tally.hash.update(line.subarray(0, line.length - 1));
+        }
+        if (last === semicolon) inserting = undefined;
+        return;
+      }
+      return readTuples(line, 0, inserting);
+    }
     if (line.subarray(0, createPrefix.length).equals(createPrefix)) {
       const name = line.toString('utf8', createPrefix.length, line.indexOf(0x60, createPrefix.length));
       tables.set(name, { rows: 0, sampled: 0, hash: createHash('sha256') });
