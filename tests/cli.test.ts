@@ -86,7 +86,7 @@ describe('the banto command', () => {
     assert.match(listed.stdout, new RegExp(`${file} .* verified .*newest, newest verified`));
     const pruned = banto(['backup', 'prune', '--dry-run'], env);
     assert.equal(pruned.status, 0, pruned.stderr);
-    assert.match(pruned.stdout, /^Prune \(dry run, nothing changed\): 0 backups would be deleted\./);
+    assert.match(pruned.stdout, /^Prune \(dry run, nothing changed\): 0 backups \(0 B\) would be deleted; 1 kept\./);
     const missing = banto(['backup', 'verify', 'nope.sqlite3.gz'], env);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no backup named nope\.sqlite3\.gz .*\[BACKUP_NOT_FOUND\]/);

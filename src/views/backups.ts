@@ -13,13 +13,14 @@ const ja = {
   state: { verified: '検証済み', failed: '検証失敗', unverified: '未検証' },
   dropped: '次の整理で削除',
   age: (days: number) => `${days} 日`,
-  pruneDry: (count: number, action: string) =>
-    `整理 (試行のみ、何も変更していません): ${count} 件を${action}予定です。`,
-  pruneDone: (count: number, action: string) => `整理しました: ${count} 件を${action}しました。`,
+  pruneDry: (count: number, action: string, size: string, kept: number) =>
+    `整理 (試行のみ、何も変更していません): ${count} 件 (${size}) を${action}予定です。保持は ${kept} 件。`,
+  pruneDone: (count: number, action: string, size: string, kept: number) =>
+    `整理しました: ${count} 件 (${size}) を${action}しました。保持は ${kept} 件。`,
   action: { delete: '削除', archive: 'アーカイブへ移動' },
   keeps: (count: number) => `保持: ${count} 件`,
-  verified: (file: string) =>
-    `バックアップ ${file} を検証しました: 行数と見本のチェックサムがマニフェストと一致します。`,
+  verified: (file: string, size: string, tables: number, rows: string, seconds: string) =>
+    `バックアップ ${file} を検証しました (${size}、${tables} テーブル、${rows} 行、${seconds} 秒): 行数と見本のチェックサムがマニフェストと一致します。`,
   verifyFailed: (file: string, problem: string) =>
     `:rotating_light: バックアップ ${file} の検証に失敗しました: ${problem}`,
   /** What the on-call engineer should do when a data-operations job fails, after the error itself. */
@@ -43,11 +44,13 @@ const en: typeof ja = {
   state: { verified: 'verified', failed: 'FAILED', unverified: 'not verified' },
   dropped: 'removed by the next prune',
   age: (days) => `${days} d`,
-  pruneDry: (count, action) => `Prune (dry run, nothing changed): ${count} backups would be ${action}.`,
-  pruneDone: (count, action) => `Pruned: ${count} backups ${action}.`,
+  pruneDry: (count, action, size, kept) =>
+    `Prune (dry run, nothing changed): ${count} backups (${size}) would be ${action}; ${kept} kept.`,
+  pruneDone: (count, action, size, kept) => `Pruned: ${count} backups (${size}) ${action}; ${kept} kept.`,
   action: { delete: 'deleted', archive: 'moved to the archive' },
   keeps: (count) => `Kept: ${count}`,
-  verified: (file) => `Backup ${file} verified: row counts and sample checksums match its manifest.`,
+  verified: (file, size, tables, rows, seconds) =>
+    `Backup ${file} verified (${size}, ${tables} tables, ${rows} rows, ${seconds} s): row counts and sample checksums match its manifest.`,
   verifyFailed: (file, problem) => `:rotating_light: Backup ${file} failed verification: ${problem}`,
   hint: {
     backup:
@@ -118,9 +121,8 @@ export function renderBackupList(
 export function renderPruneOutcome(outcome: PruneOutcome, locale: Locale): string {
   const m = catalogue(locale);
   const action = m.action[outcome.action];
-  const head = outcome.dryRun
-    ? m.pruneDry(outcome.removed.length, action)
-    : m.pruneDone(outcome.removed.length, action);
+  const size = formatBytes(outcome.removed.reduce((sum, b) => sum + b.bytes, 0));
+  const head = (outcome.dryRun ? m.pruneDry : m.pruneDone)(outcome.removed.length, action, size, outcome.kept.length);
   return [
     head,
     ...outcome.removed.map((b) => `  - ${b.file}`),
@@ -131,7 +133,10 @@ export function renderPruneOutcome(outcome: PruneOutcome, locale: Locale): strin
 
 export function renderVerifyOutcome(outcome: VerifyOutcome, locale: Locale): string {
   const m = catalogue(locale);
-  return outcome.problem ? m.verifyFailed(outcome.backup.file, outcome.problem) : m.verified(outcome.backup.file);
+  const { backup } = outcome;
+  if (outcome.problem) return m.verifyFailed(backup.file, outcome.problem);
+  const seconds = (outcome.durationMs / 1000).toFixed(1);
+  return m.verified(backup.file, formatBytes(backup.bytes), backup.tables.length, formatCount(rowsOf(backup)), seconds);
 }
 
 /** The line a failed data-operations job puts in its alert: what went wrong, then what to do. */

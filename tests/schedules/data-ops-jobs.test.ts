@@ -90,8 +90,8 @@ describe('the data-operations jobs report to the alerts channel', () => {
       posts[0]!.text,
       /^Backup made: banto-prod-\d{8}T\d{9}Z\.sqlite3\.gz \([\d.]+ KB, \d+ tables, [\d,]+ rows/,
     );
-    assert.match(posts[1]!.text, /^Pruned: 0 backups deleted\.$/);
-    assert.match(posts[2]!.text, /^Backup banto-prod-\S+ verified/);
+    assert.match(posts[1]!.text, /^Pruned: 0 backups \(0 B\) deleted; 1 kept\.$/);
+    assert.match(posts[2]!.text, /^Backup banto-prod-\S+ verified \([\d.]+ KB, \d+ tables, [\d,]+ rows, [\d.]+ s\)/);
     assert.match(posts[3]!.text, /^Development database sqlite:.*dev\.sqlite3 refreshed from .* proven anonymized/);
     assert.ok(
       posts.every((p) => !p.text.includes('<!subteam^')),

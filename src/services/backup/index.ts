@@ -37,6 +37,7 @@ export interface PruneOutcome {
 export interface VerifyOutcome {
   backup: BackupManifest;
   problem?: string | undefined;
+  durationMs: number;
 }
 
 /** Backups of the production connection: made, listed, pruned under the retention policy, and verified. */
@@ -117,6 +118,7 @@ export function createBackupService(deps: BackupDeps) {
     const target = file ? manifests.find((m) => m.file === file) : manifests[0];
     if (!target)
       throw new BantoError('BACKUP_NOT_FOUND', file ? `no backup named ${file} in ${dir}` : `no backups in ${dir}`);
+    const started = performance.now();
     const problem = await findProblem(target);
     const verification = {
       state: problem ? ('failed' as const) : ('verified' as const),
@@ -125,7 +127,7 @@ export function createBackupService(deps: BackupDeps) {
     };
     const marked = { ...target, verification };
     await writeManifest(dir, marked);
-    return { backup: marked, problem };
+    return { backup: marked, problem, durationMs: Math.round(performance.now() - started) };
   }
 
   async function findProblem(manifest: BackupManifest): Promise<string | undefined> {

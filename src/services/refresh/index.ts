@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import type { AnonymizeSettings, BackupSettings, DataSettings } from '../../config-data.js';
@@ -158,6 +158,7 @@ const usable = (run: Run): RefreshMark => ({
 /** SQLite: the copy is a file beside the target, renamed over it once proven. */
 async function refreshSqlite(backupPath: string, targetPath: string, run: Run): Promise<Done> {
   const copyPath = `${targetPath}.refresh-${randomBytes(4).toString('hex')}`;
+  await mkdir(dirname(targetPath), { recursive: true });
   await gunzipFile(backupPath, copyPath);
   try {
     const copy = new Database(copyPath);
