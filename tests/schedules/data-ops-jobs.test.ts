@@ -18,6 +18,7 @@ import { createRefreshService } from '../../src/services/refresh/index.js';
 import { repoRoot } from '../helpers/banto.js';
 import { emulatorNotifier, postedMessages } from '../helpers/alerts.js';
 import { createTestRunner } from '../helpers/jobs.js';
+import { backupSettingsIn } from '../helpers/backups.js';
 
 const zone = 'Asia/Tokyo';
 
@@ -28,13 +29,7 @@ describe('the data-operations jobs report to the alerts channel', () => {
   const db = openDatabase(prodUrl);
   const clock = createFixedClock(DateTime.fromISO('2026-12-01T02:00', { zone }), zone);
   let slack: SlackEmulator;
-  const settings = {
-    dir: join(dir, 'backups'),
-    tool: 'auto' as const,
-    keep: { daily: 7, weekly: 4, monthly: 6 },
-    pruned: 'delete' as const,
-    archiveDir: join(dir, 'archive'),
-  };
+  const settings = backupSettingsIn(join(dir, 'backups'));
   const data = {
     production: { urlEnv: 'DATABASE_URL', url: prodUrl },
     development: { urlEnv: 'BANTO_DEV_DATABASE_URL', url: devUrl },

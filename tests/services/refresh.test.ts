@@ -16,6 +16,7 @@ import { repoRoot } from '../helpers/banto.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { createMailFixture, reminderParams, type MailFixture } from '../helpers/mail.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { backupSettingsIn } from '../helpers/backups.js';
 
 const zone = 'Asia/Tokyo';
 const fixedHash = '$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i';
@@ -30,13 +31,7 @@ for (const kind of databaseKinds) {
     let dev: MailFixture;
     let sink: SmtpSink;
     let data: DataSettings;
-    const backupSettings = {
-      dir: join(dir, 'backups'),
-      tool: 'auto' as const,
-      keep: { daily: 7, weekly: 4, monthly: 6 },
-      pruned: 'delete' as const,
-      archiveDir: join(dir, 'archive'),
-    };
+    const backupSettings = backupSettingsIn(join(dir, 'backups'));
     const backups = () => createBackupService({ backup: backupSettings, data, clock });
     const refresher = (overrides: Partial<DataSettings> = {}) =>
       createRefreshService({

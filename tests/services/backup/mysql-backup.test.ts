@@ -10,6 +10,7 @@ import { createBackupService } from '../../../src/services/backup/index.js';
 import { createRefreshService } from '../../../src/services/refresh/index.js';
 import { sha256OfFile } from '../../../src/services/backup/manifest.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/databases.js';
+import { backupSettingsIn } from '../../helpers/backups.js';
 
 const zone = 'Asia/Tokyo';
 
@@ -32,13 +33,7 @@ for (const tool of ['auto', 'mydumper'] as const)
       const clock = createFixedClock(DateTime.fromISO('2026-12-01T02:00', { zone }), zone);
       const service = (overrides: { neverWrite?: string[] } = {}) =>
         createBackupService({
-          backup: {
-            dir,
-            tool,
-            keep: { daily: 7, weekly: 4, monthly: 6 },
-            pruned: 'delete',
-            archiveDir: join(dir, 'archive'),
-          },
+          backup: backupSettingsIn(dir, tool),
           data: {
             production: { urlEnv: 'BANTO_PROD_DATABASE_URL', url: prod.url },
             development: { urlEnv: 'BANTO_DEV_DATABASE_URL', url: scratch.url },
@@ -110,13 +105,7 @@ for (const tool of ['auto', 'mydumper'] as const)
             development: { urlEnv: 'BANTO_DEV_DATABASE_URL', url: scratch.url },
             neverWrite: [],
           },
-          backup: {
-            dir,
-            tool,
-            keep: { daily: 7, weekly: 4, monthly: 6 },
-            pruned: 'delete',
-            archiveDir: join(dir, 'archive'),
-          },
+          backup: backupSettingsIn(dir, tool),
           anonymize: { file: rules },
           clock,
         }).refresh();

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { createFixedClock } from '../../../src/clock.js';
-import type { BackupSettings } from '../../../src/config-data.js';
 import { createBackupService } from '../../../src/services/backup/index.js';
 import { manifestPath, sha256OfFile, writeManifest } from '../../../src/services/backup/manifest.js';
+import { backupSettingsIn } from '../../helpers/backups.js';
 
 const zone = 'Asia/Tokyo';
 
@@ -17,13 +17,7 @@ describe('backups of an SQLite production database', () => {
   const source = join(dir, 'prod.sqlite3');
   const backups = join(dir, 'backups');
   const clock = createFixedClock(DateTime.fromISO('2026-12-01T02:00', { zone }), zone);
-  const settings: BackupSettings = {
-    dir: backups,
-    tool: 'auto',
-    keep: { daily: 7, weekly: 4, monthly: 6 },
-    pruned: 'delete',
-    archiveDir: join(backups, 'archive'),
-  };
+  const settings = backupSettingsIn(backups);
   const service = createBackupService({
     backup: settings,
     data: { production: { urlEnv: 'DATABASE_URL', url: `sqlite:${source}` }, neverWrite: [] },
