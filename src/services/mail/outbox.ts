@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DateTime } from 'luxon';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isUniqueViolation, retryOnLockError } from '../../db/errors.js';
 import { insertReturningId } from '../../db/insert.js';
 import { fromDbTime, toDbTime } from '../../db/time.js';
 import { BantoError } from '../../errors.js';
@@ -167,7 +167,9 @@ export async function enqueueMail(
   const existing = await db('banto_mail_outbox').where({ dedupe_key: request.dedupeKey }).first('id');
   if (existing) return { id: Number(existing.id), created: false };
   try {
-    return { id: await insertReturningId(db, 'banto_mail_outbox', row), created: true };
+    // A sender's claim (an UPDATE … ORDER BY … LIMIT) holds next-key locks that an insert can deadlock with on
+    // InnoDB; the insert was rolled back, and the dedupe key makes running it again safe.
+    return { id: await retryOnLockError(() => insertReturningId(db, 'banto_mail_outbox', row)), created: true };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const winner = await db('banto_mail_outbox').where({ dedupe_key: request.dedupeKey }).first('id');
@@ -184,7 +186,9 @@ export async function enqueuePrepared(db: Knex, rows: Record<string, unknown>[],
       db,
       chunk.map((r) => String(r.dedupe_key)),
     );
-    await db('banto_mail_outbox').insert(chunk).onConflict('dedupe_key').ignore();
+    await retryOnLockError(
+      async () => void (await db('banto_mail_outbox').insert(chunk).onConflict('dedupe_key').ignore()),
+    );
     added += chunk.length - before;
   }
   return added;
