@@ -3,6 +3,7 @@ import { benchAnonymize } from './anonymize.js';
 import { benchAuditInsert } from './audit-insert.js';
 import { benchBackup } from './backup.js';
 import { benchBoltListeners } from './bolt-listeners.js';
+import { benchCliStart } from './cli-start.js';
 import { benchJobCoordinator } from './job-coordinator.js';
 import { benchMailOutbox } from './mail-outbox.js';
 import { benchPaymentsSummary } from './payments-summary.js';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<string>> = {
   'sync-source': benchSyncSource,
   anonymize: benchAnonymize,
   backup: benchBackup,
+  'cli-start': benchCliStart,
 };
 
 const only = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,9 +32,19 @@ import type { MailTransport } from './services/mail/transport.js';
 import { renderUnanswered } from './views/unanswered.js';
 import { createServices } from './wiring.js';
 
-const version: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/** Banto's package.json: one level up from src/ when run by tsx, two from dist/src/ when compiled. */
+function readVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    const path = new URL(up, import.meta.url);
+    if (existsSync(path)) {
+      const found = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version: string };
+      if (found.name === 'banto') return found.version;
+    }
+  }
+  return 'unknown';
+}
+
+const version = readVersion();
 
 export interface StartOptions {
   config: Config;

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { BantoError } from './errors.js';
+import { ConfigError } from './errors.js';
+
+export { ConfigError } from './errors.js';
 import { fileSchema, readConfigFile, roleNames, toFileSettings, zone } from './config-file.js';
 import { toDataSettings, type AnonymizeSettings, type BackupSettings, type DataSettings } from './config-data.js';
 import { toSyncSources } from './config-sync.js';
@@ -126,17 +128,6 @@ export interface BillingSchema {
     status: string;
     next_payment_date: string;
   };
-}
-
-export class ConfigError extends BantoError {
-  constructor(problems: readonly string[]) {
-    super(
-      'CONFIG_INVALID',
-      `Banto cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      problems,
-    );
-    this.name = 'ConfigError';
-  }
 }
 
 const optionalText = z.string().min(1).optional();

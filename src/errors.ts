@@ -14,6 +14,18 @@ export class BantoError extends Error {
   }
 }
 
+/** The configuration (environment and YAML) has problems; each is listed, and Banto does not start. */
+export class ConfigError extends BantoError {
+  constructor(problems: readonly string[]) {
+    super(
+      'CONFIG_INVALID',
+      `Banto cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
 export function errorCode(error: unknown): string {
   if (error instanceof BantoError) return error.code;
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;

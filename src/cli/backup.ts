@@ -38,8 +38,7 @@ function progressBar(): { progress: BackupProgress; stop(): void } {
   };
 }
 
-export function registerBackupCommands(program: Command): void {
-  const backup = program.command('backup').description('backups of the production database (YAML data, backup)');
+export function registerBackupCommands(backup: Command): void {
   backup
     .command('run')
     .description('make a backup now: gzipped, with a sha256 and a JSON manifest beside it in backup.dir')

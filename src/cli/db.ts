@@ -6,9 +6,7 @@ import { openDatabase } from '../db/connect.js';
 import { migrateLatest } from '../db/migrate.js';
 import { approveAllDrafts, importTemplates, readTemplateFiles } from '../services/mail/templates.js';
 
-export function registerDbCommands(program: Command): void {
-  const db = program.command('db').description('the database named by DATABASE_URL');
-
+export function registerDbCommands(db: Command): void {
   db.command('migrate')
     .description('bring the schema up to date')
     .action(async () => {

@@ -4,8 +4,7 @@ import { loadConfig } from '../config.js';
 import { createRefreshService } from '../services/refresh/index.js';
 import { renderRefreshOutcome } from '../views/refresh.js';
 
-export function registerDevCommands(program: Command): void {
-  const dev = program.command('dev').description('the development copy of production');
+export function registerDevCommands(dev: Command): void {
   dev
     .command('refresh')
     .description('restore the newest verified backup into development, anonymize it by the rules and prove it')

@@ -10,8 +10,7 @@ const formatWait = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(ms % 100
 const withRunner = <T>(use: (runner: JobRunner, locale: 'ja' | 'en') => Promise<T>) =>
   withServices(({ jobs }, config) => use(jobs, config.locale));
 
-export function registerJobsCommands(program: Command): void {
-  const jobs = program.command('jobs').description('the batch jobs of the schedule table');
+export function registerJobsCommands(jobs: Command): void {
   jobs
     .command('list')
     .description('every job with its last run and next run')

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { withServices } from './services.js';
 
-export function registerMailCommands(program: Command): void {
-  const mail = program.command('mail').description('the mail outbox');
+export function registerMailCommands(mail: Command): void {
   mail
     .command('drain')
     .description('send every queued message that is due, then exit (what the running app does continuously)')

@@ -1,35 +1,78 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.js';
-import { BantoError } from '../errors.js';
-import { registerBackupCommands } from './backup.js';
-import { registerDbCommands } from './db.js';
-import { registerDevCommands } from './dev.js';
-import { registerJobsCommands } from './jobs.js';
-import { registerMailCommands } from './mail.js';
-import { registerPaymentsCommand } from './payments.js';
-import { registerStartCommands } from './start.js';
-import { registerSyncCommands } from './sync.js';
+import { BantoError, ConfigError } from '../errors.js';
 
-export function buildCli(): Command {
+type Configure = (command: Command) => void;
+
+/**
+ * The commands, each with the module that fills it in. Only the module of the command being run is imported, so
+ * `banto --help` loads neither knex nor Bolt nor the chart renderer (docs/benchmarks.md, cli-start).
+ */
+const commands: { name: string; args?: string; description: string; load: () => Promise<Configure> }[] = [
+  {
+    name: 'start',
+    description: 'run Banto: Socket Mode, HTTP mode or local mode, chosen from the environment',
+    load: async () => (await import('./start.js')).registerStartCommand,
+  },
+  {
+    name: 'console',
+    description: 'run Banto in local mode with the terminal console (type Slack commands as a demo user)',
+    load: async () => (await import('./start.js')).registerConsoleCommand,
+  },
+  {
+    name: 'db',
+    description: 'the database named by DATABASE_URL',
+    load: async () => (await import('./db.js')).registerDbCommands,
+  },
+  {
+    name: 'payments',
+    args: '[period]',
+    description: 'the billing summary of a period, as /payments shows it, from DATABASE_URL',
+    load: async () => (await import('./payments.js')).registerPaymentsCommand,
+  },
+  {
+    name: 'jobs',
+    description: 'the batch jobs of the schedule table',
+    load: async () => (await import('./jobs.js')).registerJobsCommands,
+  },
+  { name: 'mail', description: 'the mail outbox', load: async () => (await import('./mail.js')).registerMailCommands },
+  {
+    name: 'sync',
+    description: 'partner systems polled on a schedule (YAML sync.sources)',
+    load: async () => (await import('./sync.js')).registerSyncCommands,
+  },
+  {
+    name: 'backup',
+    description: 'backups of the production database (YAML data, backup)',
+    load: async () => (await import('./backup.js')).registerBackupCommands,
+  },
+  {
+    name: 'dev',
+    description: 'the development copy of production',
+    load: async () => (await import('./dev.js')).registerDevCommands,
+  },
+];
+
+/** The CLI for `argv`: every command listed, the one `argv` names filled in by its module. */
+export async function buildCli(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('banto')
     .description('Banto: Slack-first operations bot — run it, or run its work from the terminal')
     .showHelpAfterError()
     .exitOverride();
-  registerStartCommands(program);
-  registerDbCommands(program);
-  registerPaymentsCommand(program);
-  registerJobsCommands(program);
-  registerMailCommands(program);
-  registerSyncCommands(program);
-  registerBackupCommands(program);
-  registerDevCommands(program);
+  const words = argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  // `banto help db` shows the help of db, which must be filled in for it.
+  const named = words[0] === 'help' ? words[1] : words[0];
+  for (const entry of commands) {
+    const command = program.command(entry.name).description(entry.description);
+    if (entry.name === named) (await entry.load())(command);
+    else if (entry.args) command.argument(entry.args);
+  }
   return program;
 }
 
 /** Entry point of bin/banto.js: a known error becomes one clear message and an exit code, not a stack trace. */
 export async function runCli(argv: string[]): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    await (await buildCli(argv)).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode;

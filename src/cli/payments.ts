@@ -7,10 +7,8 @@ import { createPaymentsService } from '../services/payments/index.js';
 import { renderPaymentsUsage, renderPeriodSummary } from '../views/payments.js';
 import { renderBlocksAsText } from '../views/text.js';
 
-export function registerPaymentsCommand(program: Command): void {
-  program
-    .command('payments')
-    .description('the billing summary of a period, as /payments shows it, from DATABASE_URL')
+export function registerPaymentsCommand(payments: Command): void {
+  payments
     .argument('[period]', 'today | yesterday | YYYY-MM-DD | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD', 'today')
     .action(async (text: string) => {
       const config = loadConfig();

@@ -70,13 +70,10 @@ async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promis
   }
 }
 
-export function registerStartCommands(program: Command): void {
-  program
-    .command('start')
-    .description('run Banto: Socket Mode, HTTP mode or local mode, chosen from the environment')
-    .action(() => run({ withConsole: 'if-tty' }));
-  program
-    .command('console')
-    .description('run Banto in local mode with the terminal console (type Slack commands as a demo user)')
-    .action(() => run({ withConsole: true }));
+export function registerStartCommand(start: Command): void {
+  start.action(() => run({ withConsole: 'if-tty' }));
+}
+
+export function registerConsoleCommand(console: Command): void {
+  console.action(() => run({ withConsole: true }));
 }

@@ -5,8 +5,7 @@ import { renderSyncStatus } from '../views/sync.js';
 import { renderBlocksAsText } from '../views/text.js';
 import { withServices } from './services.js';
 
-export function registerSyncCommands(program: Command): void {
-  const sync = program.command('sync').description('partner systems polled on a schedule (YAML sync.sources)');
+export function registerSyncCommands(sync: Command): void {
   sync
     .command('status')
     .description('each source: health, last success, lag, failures in a row, next run, records synced today')

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const runs = Number(process.env.BENCH_RUNS ?? 20);
+
+/** Wall time and peak RSS of one process, from GNU time. */
+function measure(args: string[], env: Record<string, string | undefined>): { seconds: number; rssMb: number } {
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', ...args], { cwd: root, env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${args.join(' ')} failed: ${run.stderr}`);
+  const [seconds, kb] = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { seconds: seconds!, rssMb: kb! / 1024 };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** The compiled CLI's start against bare Node's, in the same run: median of N runs each, and peak RSS. */
+export async function benchCliStart(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'banto-bench-cli-'));
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite3')}` };
+  const banto = join(root, 'bin/banto.js');
+  try {
+    const seed = spawnSync(process.execPath, [banto, 'db', 'seed', '--users', '3000'], { cwd: root, env });
+    if (seed.status !== 0) throw new Error(`seeding failed: ${seed.stderr}`);
+    const cases: [string, string[]][] = [
+      ['`node -e 0` (bare Node)', [process.execPath, '-e', '0']],
+      ['`banto --help`', [process.execPath, banto, '--help']],
+      ['`banto payments today` (SQLite, 3,000 users)', [process.execPath, banto, 'payments', 'today']],
+    ];
+    const lines = [
+      `### median of ${runs} runs each, in the same run`,
+      '',
+      '| command | median wall time (s) | over bare Node (s) | peak RSS (MB) |',
+      '|---|---|---|---|',
+    ];
+    let bare = 0;
+    for (const [name, args] of cases) {
+      const samples = Array.from({ length: runs }, () => measure(args, env));
+      const seconds = median(samples.map((s) => s.seconds));
+      if (name.startsWith('`node')) bare = seconds;
+      lines.push(
+        `| ${name} | ${seconds.toFixed(2)} | ${(seconds - bare).toFixed(2)} | ${median(samples.map((s) => s.rssMb)).toFixed(0)} |`,
+      );
+    }
+    return lines.join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
