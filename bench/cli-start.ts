@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,7 +19,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** The compiled CLI's start against bare Node's, in the same run: median of N runs each, and peak RSS. */
 export async function benchCliStart(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'banto-bench-cli-'));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite3')}` };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite3')}`,
+  };
+  mkdirSync(join(dir, 'config', 'banto'), { recursive: true });
+  writeFileSync(
+    join(dir, 'config', 'banto', 'profiles.yml'),
+    'profiles:\n  acme/dev:\n    env: { GOOGLE_CLOUD_PROJECT: acme-dev, CLOUDSDK_COMPUTE_REGION: asia-northeast1 }\n',
+  );
   const banto = join(root, 'bin/banto.js');
   try {
     const seed = spawnSync(process.execPath, [banto, 'db', 'seed', '--users', '3000'], { cwd: root, env });
@@ -27,6 +37,7 @@ export async function benchCliStart(): Promise<string> {
     const cases: [string, string[]][] = [
       ['`node -e 0` (bare Node)', [process.execPath, '-e', '0']],
       ['`banto --help`', [process.execPath, banto, '--help']],
+      ['`banto env use acme/dev`', [process.execPath, banto, 'env', 'use', 'acme/dev']],
       ['`banto payments today` (SQLite, 3,000 users)', [process.execPath, banto, 'payments', 'today']],
     ];
     const lines = [

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { BantoError } from '../../errors.js';
+import {
+  describeValue,
+  findProfile,
+  loadProfiles,
+  readShellEnvironment,
+  resolveValue,
+  userProfilesPath,
+} from './profiles.js';
+import { exportLine, unsetLine, type Shell } from './shell.js';
+
+const shells: readonly Shell[] = ['bash', 'zsh', 'fish'];
+const parseShell = (value: string): Shell => {
+  if (!shells.includes(value as Shell)) throw new BantoError('USAGE', `--shell must be one of ${shells.join(', ')}`);
+  return value as Shell;
+};
+
+/** `banto env`: named profiles of variables, switched in the shell by `eval "$(banto env use NAME)"`. */
+export function registerEnvCommands(
+  env: Command,
+  context: { env: Record<string, string | undefined>; cwd: string },
+): void {
+  const shell = readShellEnvironment(context.env, context.cwd);
+  env
+    .command('list')
+    .description('every profile (project and yours); * marks the active one')
+    .action(() => {
+      const profiles = loadProfiles(shell);
+      if (profiles.size === 0) {
+        process.stdout.write(`no profiles yet: write them in ${userProfilesPath(shell)} or .banto/profiles.yml\n`);
+        return;
+      }
+      for (const [name, p] of [...profiles.entries()].sort(([a], [b]) => a.localeCompare(b)))
+        process.stdout.write(
+          `${name === shell.activeProfile ? '*' : ' '} ${name}${p.production ? '  (production)' : ''}\n`,
+        );
+    });
+  env
+    .command('show')
+    .description("a profile's variables, secrets masked")
+    .argument('<name>', 'profile name, as `banto env list` shows it')
+    .action((name: string) => {
+      const p = findProfile(loadProfiles(shell), name);
+      process.stdout.write(`${name}${p.production ? ' (production)' : ''}\n`);
+      for (const [variable, v] of Object.entries(p.env))
+        process.stdout.write(`  ${variable}=${describeValue(variable, v)}\n`);
+    });
+  env
+    .command('use')
+    .description('print the shell code that switches to a profile: eval "$(banto env use NAME)"')
+    .argument('<name>', 'profile name')
+    .option('--shell <shell>', 'bash, zsh or fish', parseShell, 'bash' as Shell)
+    .action((name: string, options: { shell: Shell }) => {
+      const p = findProfile(loadProfiles(shell), name);
+      // Every secret is read before anything is printed: a failure prints nothing for the shell to eval.
+      const values = Object.entries(p.env).map(
+        ([variable, v]) => [variable, resolveValue(variable, v, shell)] as const,
+      );
+      const lines = [
+        ...shell.activeVars.map((variable) => unsetLine(variable, options.shell)),
+        ...values.map(([variable, v]) => exportLine(variable, v, options.shell)),
+        exportLine('BANTO_PROFILE', name, options.shell),
+        exportLine('BANTO_PROFILE_VARS', values.map(([variable]) => variable).join(','), options.shell),
+        p.production
+          ? exportLine('BANTO_PROFILE_PRODUCTION', '1', options.shell)
+          : unsetLine('BANTO_PROFILE_PRODUCTION', options.shell),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
