@@ -3,4 +3,4 @@
 import process from 'node:process';
 
 const { runCli } = await import('../src/cli/main.ts');
-await runCli(process.argv, { env: process.env, cwd: process.cwd() });
+await runCli(process.argv);

@@ -10,4 +10,4 @@ if (!existsSync(main)) {
   process.exit(2);
 }
 const { runCli } = await import(main.href);
-await runCli(process.argv, { env: process.env, cwd: process.cwd() });
+await runCli(process.argv);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -263,5 +264,24 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
       cwd,
     ),
     demoPartner: e.BANTO_DEMO_PARTNER,
+  };
+}
+
+/** What `banto env` needs of the shell it runs in. */
+export interface ShellEnvironment {
+  /** `$XDG_CONFIG_HOME`, else `~/.config`. */
+  configHome: string;
+  /** The profile the shell switched to last (`BANTO_PROFILE`), and the variables that switch set. */
+  activeProfile: string | undefined;
+  activeVars: string[];
+  cwd: string;
+}
+
+export function readShellEnvironment(env = process.env, cwd = process.cwd()): ShellEnvironment {
+  return {
+    configHome: env.XDG_CONFIG_HOME || resolve(env.HOME || homedir(), '.config'),
+    activeProfile: env.BANTO_PROFILE || undefined,
+    activeVars: (env.BANTO_PROFILE_VARS ?? '').split(',').filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)),
+    cwd,
   };
 }

@@ -1,13 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { BantoError, ConfigError } from '../errors.js';
 
-/** What a command may need of the process it runs in, handed over by bin/banto.js. */
-export interface CliContext {
-  env: Record<string, string | undefined>;
-  cwd: string;
-}
-
-type Configure = (command: Command, context: CliContext) => void;
+type Configure = (command: Command) => void;
 
 /**
  * The commands, each with the module that fills it in. Only the module of the command being run is imported, so
@@ -64,10 +58,7 @@ const commands: { name: string; args?: string; description: string; load: () => 
 ];
 
 /** The CLI for `argv`: every command listed, the one `argv` names filled in by its module. */
-export async function buildCli(
-  argv: readonly string[] = [],
-  context: CliContext = { env: {}, cwd: '.' },
-): Promise<Command> {
+export async function buildCli(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('banto')
     .description('Banto: Slack-first operations bot — run it, or run its work from the terminal')
     .showHelpAfterError()
@@ -77,16 +68,16 @@ export async function buildCli(
   const named = words[0] === 'help' ? words[1] : words[0];
   for (const entry of commands) {
     const command = program.command(entry.name).description(entry.description);
-    if (entry.name === named) (await entry.load())(command, context);
+    if (entry.name === named) (await entry.load())(command);
     else if (entry.args) command.argument(entry.args);
   }
   return program;
 }
 
 /** Entry point of bin/banto.js: a known error becomes one clear message and an exit code, not a stack trace. */
-export async function runCli(argv: string[], context?: CliContext): Promise<void> {
+export async function runCli(argv: string[]): Promise<void> {
   try {
-    await (await buildCli(argv, context)).parseAsync(argv);
+    await (await buildCli(argv)).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode;

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
+import { readShellEnvironment } from '../../config.js';
 import { BantoError } from '../../errors.js';
-import {
-  describeValue,
-  findProfile,
-  loadProfiles,
-  readShellEnvironment,
-  resolveValue,
-  userProfilesPath,
-} from './profiles.js';
+import { describeValue, findProfile, loadProfiles, resolveValue, userProfilesPath } from './profiles.js';
 import { exportLine, unsetLine, type Shell } from './shell.js';
 
 const shells: readonly Shell[] = ['bash', 'zsh', 'fish'];
@@ -17,11 +11,8 @@ const parseShell = (value: string): Shell => {
 };
 
 /** `banto env`: named profiles of variables, switched in the shell by `eval "$(banto env use NAME)"`. */
-export function registerEnvCommands(
-  env: Command,
-  context: { env: Record<string, string | undefined>; cwd: string },
-): void {
-  const shell = readShellEnvironment(context.env, context.cwd);
+export function registerEnvCommands(env: Command): void {
+  const shell = readShellEnvironment();
   env
     .command('list')
     .description('every profile (project and yours); * marks the active one')

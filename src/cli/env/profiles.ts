@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { ShellEnvironment } from '../../config.js';
 import { BantoError } from '../../errors.js';
 
 const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits and _');
@@ -27,24 +28,7 @@ const file = z.strictObject({
 export type Profile = z.infer<typeof profile>;
 type Value = z.infer<typeof value>;
 
-/** What `banto env` needs of the shell it runs in (bin/banto.js hands it process.env). */
-export interface ShellEnvironment {
-  /** `$XDG_CONFIG_HOME`, else `~/.config`. */
-  configHome: string;
-  /** The profile the shell switched to last, and the variables that switch set. */
-  activeProfile: string | undefined;
-  activeVars: string[];
-  cwd: string;
-}
-
-export function readShellEnvironment(env: Record<string, string | undefined>, cwd: string): ShellEnvironment {
-  return {
-    configHome: env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'),
-    activeProfile: env.BANTO_PROFILE || undefined,
-    activeVars: (env.BANTO_PROFILE_VARS ?? '').split(',').filter((name) => variableName.safeParse(name).success),
-    cwd,
-  };
-}
+export type { ShellEnvironment } from '../../config.js';
 
 /** A variable whose name says it holds a secret: masked by `show`, and never a plain value in the project file. */
 export const looksSecret = (name: string) => /PASSWORD|PASSWD|SECRET|TOKEN|(^|_)KEY($|_)|CREDENTIAL/i.test(name);
