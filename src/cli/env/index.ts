@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readShellEnvironment } from '../../config.js';
 import { BantoError } from '../../errors.js';
+import { parseDotenv } from './dotenv.js';
+import { initScript } from './init.js';
 import { describeValue, findProfile, loadProfiles, resolveValue, userProfilesPath } from './profiles.js';
 import { exportLine, unsetLine, type Shell } from './shell.js';
 
@@ -8,6 +12,9 @@ const shells: readonly Shell[] = ['bash', 'zsh', 'fish'];
 const parseShell = (value: string): Shell => {
   if (!shells.includes(value as Shell)) throw new BantoError('USAGE', `--shell must be one of ${shells.join(', ')}`);
   return value as Shell;
+};
+const print = (lines: string[]): void => {
+  process.stdout.write(`${lines.join('\n')}\n`);
 };
 
 /** `banto env`: named profiles of variables, switched in the shell by `eval "$(banto env use NAME)"`. */
@@ -57,6 +64,41 @@ export function registerEnvCommands(env: Command): void {
           ? exportLine('BANTO_PROFILE_PRODUCTION', '1', options.shell)
           : unsetLine('BANTO_PROFILE_PRODUCTION', options.shell),
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      print(lines);
+    });
+  env
+    .command('off')
+    .description('print the shell code that unsets the active profile: eval "$(banto env off)"')
+    .option('--shell <shell>', 'bash, zsh or fish', parseShell, 'bash' as Shell)
+    .action((options: { shell: Shell }) =>
+      print(
+        [...shell.activeVars, 'BANTO_PROFILE', 'BANTO_PROFILE_VARS', 'BANTO_PROFILE_PRODUCTION'].map((variable) =>
+          unsetLine(variable, options.shell),
+        ),
+      ),
+    );
+  env
+    .command('init')
+    .description(
+      'print a banto shell function (env use and env off without eval) and a prompt segment showing the profile, production in red: eval "$(banto env init bash)" in ~/.bashrc',
+    )
+    .argument('<shell>', 'bash, zsh or fish', parseShell)
+    .action((name: Shell) => print([initScript(name)]));
+  env
+    .command('export')
+    .description(
+      'print a .env file as export lines, parsed by dotenv and quoted for the shell: eval "$(banto env export)"',
+    )
+    .argument('[file]', 'the .env file; - reads stdin', '.env')
+    .option('--shell <shell>', 'bash, zsh or fish', parseShell, 'bash' as Shell)
+    .action((file: string, options: { shell: Shell }) => {
+      let source: string;
+      try {
+        source = readFileSync(file === '-' ? 0 : resolve(shell.cwd, file), 'utf8');
+      } catch (error) {
+        throw new BantoError('ENV_DOTENV', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      }
+      const variables = parseDotenv(source, file === '-' ? 'stdin' : file);
+      if (variables.length > 0) print(variables.map(([name, value]) => exportLine(name, value, options.shell)));
     });
 }
