@@ -196,7 +196,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents } = services;
+    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents, translator } = services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
@@ -213,6 +213,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       billingChannel,
       checkBillingChannel,
       sync,
+      translator,
       onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());

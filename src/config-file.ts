@@ -7,6 +7,7 @@ import type { BillingSchema, Config, RoleMembers } from './config.js';
 import { cronProblem } from './services/jobs/slots.js';
 import { backupSchema, dataSchema } from './config-data.js';
 import { syncSchema } from './config-sync.js';
+import { translateSchema } from './config-translate.js';
 
 // The YAML file (BANTO_CONFIG): its schema, and what it becomes in the Config.
 
@@ -119,6 +120,7 @@ export const fileSchema = z.strictObject({
   data: dataSchema,
   backup: backupSchema,
   anonymize: z.string().min(1).default('config/anonymize.yml'),
+  translate: translateSchema,
   jobs: z.strictObject({ retention_days: z.number().int().min(1).default(30) }).default({ retention_days: 30 }),
   billing: z
     .strictObject({

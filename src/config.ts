@@ -10,6 +10,8 @@ import { fileSchema, readConfigFile, roleNames, toFileSettings, zone } from './c
 import { toDataSettings, type AnonymizeSettings, type BackupSettings, type DataSettings } from './config-data.js';
 import { toSyncSources } from './config-sync.js';
 import type { SyncSource } from './services/sync/source.js';
+import type { TranslateSettings } from './services/translate/index.js';
+import { translateSchema, type TranslateFileSettings } from './config-translate.js';
 
 // The only module that reads process.env: everything else receives a Config.
 
@@ -52,7 +54,8 @@ export interface Config {
   mailFrom: string;
   apiToken?: string | undefined;
   stripeWebhookSecret?: string | undefined;
-  deepl?: { authKey: string; serverUrl?: string | undefined } | undefined;
+  /** DEEPL_AUTH_KEY and DEEPL_SERVER_URL with YAML `translate`. */
+  translate: TranslateSettings;
   roles: Record<RoleName, RoleMembers>;
   channels: { billing: string; alerts: string };
   oncallUsergroup?: string | undefined;
@@ -253,7 +256,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     mailFrom: e.MAIL_FROM ?? 'Banto <no-reply@banto.local>',
     apiToken: e.BANTO_API_TOKEN,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
-    deepl: e.DEEPL_AUTH_KEY ? { authKey: e.DEEPL_AUTH_KEY, serverUrl: e.DEEPL_SERVER_URL } : undefined,
+    translate: toTranslateSettings(file.translate, e),
     ...toFileSettings(file, cwd),
     sync: { sources },
     // Local mode's data is the demo's: its development copy may use a known key for fakes.
@@ -265,6 +268,34 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
     ),
     demoPartner: e.BANTO_DEMO_PARTNER,
   };
+}
+
+const translateEnvSchema = envSchema.pick({ DEEPL_AUTH_KEY: true, DEEPL_SERVER_URL: true, BANTO_CONFIG: true });
+
+function toTranslateSettings(
+  file: TranslateFileSettings,
+  env: { DEEPL_AUTH_KEY?: string | undefined; DEEPL_SERVER_URL?: string | undefined },
+): TranslateSettings {
+  return { authKey: env.DEEPL_AUTH_KEY, serverUrl: env.DEEPL_SERVER_URL, ...file };
+}
+
+/**
+ * What `banto translate` needs, and no more: DEEPL_* and, when the YAML file exists, its `translate:` section. An
+ * engineer translates from any folder, where Banto's whole config (channels, roles) is not at hand.
+ */
+export function loadTranslateSettings({
+  env = process.env,
+  cwd = process.cwd(),
+}: LoadConfigOptions = {}): TranslateSettings {
+  const problems: string[] = [];
+  const parsedEnv = translateEnvSchema.safeParse({ ...readDotEnv(cwd), ...withoutEmpty(env) });
+  if (!parsedEnv.success) throw new ConfigError(describeIssues(parsedEnv.error, ''));
+  const path = resolve(cwd, parsedEnv.data.BANTO_CONFIG);
+  const raw = existsSync(path) ? readConfigFile(path, problems) : {};
+  const section = translateSchema.safeParse((raw as { translate?: unknown } | undefined)?.translate);
+  if (!section.success) problems.push(...describeIssues(section.error, 'translate'));
+  if (problems.length > 0 || !section.success) throw new ConfigError(problems);
+  return toTranslateSettings(section.data, parsedEnv.data);
 }
 
 /** What `banto env` needs of the shell it runs in. */

@@ -20,6 +20,7 @@ import { billingGuardAlert, createAlerts } from './services/alerts/alerts.js';
 import { createMailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
+import { createTranslator } from './services/translate/index.js';
 import type { ProviderEvent } from './services/provider/event.js';
 import { postPendingEvents } from './services/provider/post.js';
 import { recordProviderEvent } from './services/provider/record.js';
@@ -184,5 +185,6 @@ export function createServices({
     sources: config.sync.sources,
     nextRun: (source) => jobs.nextRun(syncJobName(source)),
   });
-  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync, providerEvents };
+  const translator = createTranslator(config.translate);
+  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync, providerEvents, translator };
 }

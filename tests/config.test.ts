@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, loadTranslateSettings } from '../src/config.js';
 import { demoConfigPath } from './helpers/banto.js';
 
 const made: string[] = [];
@@ -203,5 +203,42 @@ channels: { billing: "#billing", alerts: C0ALERTS }
     assert.deepEqual(problemsOf({ BANTO_CONFIG: secrets }), [
       'sync.sources.ads.auth.secret_env: ADS_TOKEN is not set in the environment',
     ]);
+  });
+});
+
+describe('loadTranslateSettings', () => {
+  it('reads DEEPL_* and the translate section; works where there is no config file', () => {
+    const yaml = withYaml(`${validYaml}translate: { formality: less, glossaries: { ja-en: abcdef12-3456 } }\n`);
+    assert.deepEqual(loadTranslateSettings({ env: { BANTO_CONFIG: yaml, DEEPL_AUTH_KEY: 'k:fx' }, cwd: emptyDir() }), {
+      authKey: 'k:fx',
+      serverUrl: undefined,
+      formality: 'less',
+      glossaries: { 'ja-en': 'abcdef12-3456' },
+    });
+    assert.deepEqual(loadTranslateSettings({ env: {}, cwd: emptyDir() }), {
+      authKey: undefined,
+      serverUrl: undefined,
+      formality: 'prefer_more',
+      glossaries: {},
+    });
+    // The whole config names the same mistakes.
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: withYaml(`${validYaml}translate: { glossaries: { en-fr: x } }\n`) }), [
+      'translate.glossaries.en-fr: unknown key',
+    ]);
+  });
+
+  it('names a bad key, a bad glossary id and a bad server URL at once', () => {
+    const yaml = withYaml('translate: { formality: polite, glossaries: { en-ja: "a b" } }\n');
+    assert.throws(
+      () => loadTranslateSettings({ env: { BANTO_CONFIG: yaml, DEEPL_SERVER_URL: 'not a url' }, cwd: emptyDir() }),
+      (error: unknown) => error instanceof ConfigError && /DEEPL_SERVER_URL/.test(error.message),
+    );
+    assert.throws(
+      () => loadTranslateSettings({ env: { BANTO_CONFIG: yaml }, cwd: emptyDir() }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.details.some((d) => d.startsWith('translate.formality:')) &&
+        error.details.some((d) => d.startsWith('translate.glossaries.en-ja:')),
+    );
   });
 });

@@ -51,6 +51,12 @@ const commands: { name: string; args?: string; description: string; load: () => 
     load: async () => (await import('./env/index.js')).registerEnvCommands,
   },
   {
+    name: 'translate',
+    args: '[text...]',
+    description: 'translate between Japanese and English with DeepL (DEEPL_AUTH_KEY); stdin when no text is given',
+    load: async () => (await import('./translate.js')).registerTranslateCommand,
+  },
+  {
     name: 'dev',
     description: 'the development copy of production',
     load: async () => (await import('./dev.js')).registerDevCommands,
@@ -80,7 +86,8 @@ export async function runCli(argv: string[]): Promise<void> {
     await (await buildCli(argv)).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Help and --version end with 0; any other complaint of commander is about the command line: usage, 2.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     if (error instanceof ConfigError) {
@@ -90,7 +97,7 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     if (error instanceof BantoError) {
       process.stderr.write(`banto: ${error.message} [${error.code}]\n`);
-      process.exitCode = 1;
+      process.exitCode = error.code === 'USAGE' ? 2 : 1;
       return;
     }
     throw error;

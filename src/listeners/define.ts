@@ -70,7 +70,11 @@ export interface CommandEntry extends EntryBase<'command'> {
   /** The manifest's usage hint; for `/banto`, the subcommands' names are the hint. */
   usage?: string;
 }
-export type RegistryEntry = CommandEntry | EntryBase<'action'> | EntryBase<'view'> | EntryBase<'shortcut'>;
+export interface ShortcutEntry extends EntryBase<'shortcut'> {
+  /** The name Slack shows in the message menu (the manifest's `name`). */
+  name: string;
+}
+export type RegistryEntry = CommandEntry | EntryBase<'action'> | EntryBase<'view'> | ShortcutEntry;
 
 interface Declared<K extends RequestKind, A extends Answers> {
   key: string;
@@ -87,3 +91,8 @@ export const action = <A extends Answers>(entry: Declared<'action', A>): Registr
   ...entry,
 });
 export const view = <A extends Answers>(entry: Declared<'view', A>): RegistryEntry => ({ kind: 'view', ...entry });
+/** A global or message shortcut; `key` is its callback_id, as in the manifest's `shortcuts`. */
+export const shortcut = <A extends Answers>(entry: Declared<'shortcut', A> & { name: string }): ShortcutEntry => ({
+  kind: 'shortcut',
+  ...entry,
+});

@@ -7,6 +7,7 @@ import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { MailService } from '../services/mail/index.js';
 import type { PaymentsService } from '../services/payments/index.js';
 import type { SyncService } from '../services/sync/index.js';
+import type { Translator } from '../services/translate/index.js';
 import type { Locale } from '../views/messages.js';
 
 /** What listeners may use. Listeners stay thin: parse, one service call, render. */
@@ -15,6 +16,7 @@ export interface ListenerDeps {
   mail: MailService;
   jobs: JobRunner;
   sync: SyncService;
+  translator: Translator;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;
   clock: Clock;

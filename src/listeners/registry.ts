@@ -19,8 +19,20 @@ import { createJobsCommand } from './commands/jobs.js';
 import { createPaymentsCommand } from './commands/payments.js';
 import { createResendMailCommand } from './commands/resend-mail.js';
 import { createSyncStatusCommand } from './commands/sync-status.js';
-import { action, command, view, type CommandEntry, type RegistryEntry, type RequestKind } from './define.js';
+import { createTranslateMessageShortcut } from './shortcuts/translate-message.js';
+import {
+  action,
+  command,
+  shortcut,
+  view,
+  type CommandEntry,
+  type RegistryEntry,
+  type RequestKind,
+  type ShortcutEntry,
+} from './define.js';
 import { createResendConfirmView, createResendFindView, createResendPickView } from './views/resend-mail.js';
+
+export const translateShortcutId = 'translate_message';
 
 const periods = '[today|yesterday|YYYY-MM-DD|YYYY-MM|YYYY-MM-DD..YYYY-MM-DD]';
 
@@ -104,7 +116,20 @@ export const registry: readonly RegistryEntry[] = [
   view({ key: mailIds.findView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendFindView }),
   view({ key: mailIds.pickView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendPickView }),
   view({ key: mailIds.confirmView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendConfirmView }),
+  // Anyone Banto knows: a customer's English mail is everyone's work. Not 'anyone': DeepL's quota is paid for.
+  shortcut({
+    key: translateShortcutId,
+    name: 'Translate',
+    roles: ['exec', 'accounting', 'clerk', 'engineer'],
+    answers: 'later',
+    create: createTranslateMessageShortcut,
+  }),
 ];
+
+/** The manifest's `shortcuts`: every shortcut of the registry, by callback_id and name. */
+export function shortcutEntries(entries: readonly RegistryEntry[] = registry): ShortcutEntry[] {
+  return entries.filter((e): e is ShortcutEntry => e.kind === 'shortcut');
+}
 
 export interface Decision {
   allowed: boolean;

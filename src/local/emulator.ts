@@ -428,6 +428,30 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     });
   }
 
+  /** A message shortcut ("…" menu of a message) chosen by `userId` on `message` in `channelId`. */
+  messageShortcut(input: {
+    userId: string;
+    channelId: string;
+    callbackId: string;
+    message: { text: string; user: string; ts?: string };
+  }): Promise<SlackReply> {
+    const ts = input.message.ts ?? `${Math.floor(Date.now() / 1000)}.000100`;
+    return this.interaction({
+      type: 'message_action',
+      token: 'deprecated-verification-token',
+      action_ts: String(Date.now() / 1000),
+      team: { id: this.workspace.teamId, domain: this.workspace.teamDomain },
+      user: this.userRef(input.userId),
+      channel: { id: input.channelId, name: this.channelName(input.channelId) },
+      is_enterprise_install: false,
+      callback_id: input.callbackId,
+      trigger_id: this.state.nextId('T'),
+      response_url: this.responseUrl(),
+      message_ts: ts,
+      message: { type: 'message', user: input.message.user, ts, text: input.message.text },
+    });
+  }
+
   /** An Events API callback (JSON, signed), e.g. an app_mention typed by `userId` in `channelId`. */
   sendEvent(input: {
     type: string;

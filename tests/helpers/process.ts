@@ -9,7 +9,7 @@ const bin = join(repoRoot, 'bin/banto.js');
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
-      (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DATABASE_URL|PORT)/.test(e[0]),
+      (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|BANTO_|DEEPL_|DATABASE_URL|PORT)/.test(e[0]),
     ),
   );
   return { ...env, LOG_LEVEL: 'warn', BANTO_CONFIG: demoConfigPath, ...extra };

@@ -3,12 +3,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { commandsAllowedFor, decide, findEntry, registry, slashCommands } from '../../src/listeners/registry.js';
+import {
+  commandsAllowedFor,
+  decide,
+  findEntry,
+  registry,
+  shortcutEntries,
+  slashCommands,
+} from '../../src/listeners/registry.js';
 import { messages } from '../../src/views/messages.js';
 import { repoRoot } from '../helpers/banto.js';
 
 interface Manifest {
-  features: { slash_commands: { command: string; usage_hint?: string }[] };
+  features: {
+    slash_commands: { command: string; usage_hint?: string }[];
+    shortcuts?: { name: string; type: string; callback_id: string }[];
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { bot_events: string[] } };
 }
@@ -90,6 +100,16 @@ describe('the registry', () => {
       fromManifest.sort((a, b) => a.command.localeCompare(b.command)),
       fromRegistry.sort((a, b) => a.command.localeCompare(b.command)),
     );
+  });
+
+  it('matches the manifest: the same message shortcuts, by callback_id and name', () => {
+    const fromRegistry = shortcutEntries().map((e) => ({ name: e.name, type: 'message', callback_id: e.key }));
+    assert.ok(fromRegistry.length >= 1);
+    assert.deepEqual(
+      (manifest.features.shortcuts ?? []).map(({ name, type, callback_id }) => ({ name, type, callback_id })),
+      fromRegistry,
+    );
+    assert.ok(manifest.oauth_config.scopes.bot.includes('commands'), 'shortcuts need the commands scope');
   });
 
   it("the manifest's bot scopes cover every Web API method Banto calls", () => {

@@ -112,7 +112,7 @@ function recordOutcome(
   onFinished?.(kind, outcome, latencyMs);
 }
 
-/** Commands and actions answer through a respond that retries and falls back to the Web API (reliable-respond.ts). */
+/** Commands, actions and shortcuts answer through a respond that retries and falls back to the Web API (reliable-respond.ts). */
 function installRespond(args: Args, request: RequestDescription, context: BantoContext, logger: Logger): void {
   const url = (args.body as { response_url?: unknown }).response_url;
   (args as { respond?: RespondFn }).respond = createReliableRespond({
@@ -152,7 +152,7 @@ export function createAuthorizeAndAudit(
 
     // From the cache without a wait when it can: most requests come from people whose groups are known.
     context.roles = roles.knownRolesOf(request.userId) ?? (await roles.rolesOf(request.userId));
-    if (request.kind === 'command' || request.kind === 'action') installRespond(args, request, context, logger);
+    if (request.kind !== 'view') installRespond(args, request, context, logger);
     const found = handlers.get(`${request.kind} ${request.key}`);
     const decision = decide(found?.entry, context.roles);
     if (!found || !decision.allowed) {

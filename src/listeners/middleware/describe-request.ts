@@ -93,7 +93,8 @@ export function describeRequest(body: unknown): RequestDescription | undefined {
       name: callbackId,
       userId,
       channelId,
-      arguments: undefined,
+      // Which message, not what it says: the audit trail names the message without copying a customer's words.
+      arguments: str(b.message_ts),
       triggerId: str(b.trigger_id),
     };
   }
