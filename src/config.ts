@@ -74,6 +74,12 @@ export interface Config {
   anonymize: AnonymizeSettings;
   /** Local mode's demo partner (BANTO_DEMO_PARTNER): answering, failing with 503s, or not started. */
   demoPartner: 'up' | 'down' | 'off';
+  /**
+   * The `banto env` profile the shell is in (BANTO_PROFILE, set by `banto env use`). On a production profile the
+   * CLI reads its database read-only, and a command that writes asks for the profile's name to be typed, unless
+   * `--yes` comes with BANTO_ALLOW_PROD_WRITES=1.
+   */
+  profile: { name: string | undefined; production: boolean; allowProductionWrites: boolean };
 }
 
 /** YAML `mail:`; every key has a default, see config/banto.yml. */
@@ -161,6 +167,9 @@ const envSchema = z.object({
   DEEPL_AUTH_KEY: optionalText,
   DEEPL_SERVER_URL: z.url().optional(),
   BANTO_DEMO_PARTNER: z.enum(['up', 'down', 'off']).default('up'),
+  BANTO_PROFILE: optionalText,
+  BANTO_PROFILE_PRODUCTION: z.enum(['1']).optional(),
+  BANTO_ALLOW_PROD_WRITES: z.enum(['1']).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -267,6 +276,11 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
       cwd,
     ),
     demoPartner: e.BANTO_DEMO_PARTNER,
+    profile: {
+      name: e.BANTO_PROFILE,
+      production: e.BANTO_PROFILE_PRODUCTION === '1',
+      allowProductionWrites: e.BANTO_ALLOW_PROD_WRITES === '1',
+    },
   };
 }
 

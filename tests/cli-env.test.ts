@@ -271,3 +271,36 @@ describe('banto env export: a .env file into the shell', () => {
     assert.match(none.stderr, /cannot read .*missing\.env: ENOENT/);
   });
 });
+
+describe('banto completion', () => {
+  const complete = (shell: 'bash' | 'zsh', words: string[]) => {
+    // COMP_WORDS as the shell fills it at a TAB after `words` (the last one is the word being completed).
+    const setup =
+      shell === 'zsh' ? 'source <(banto completion zsh); setopt ksharrays' : 'source <(banto completion bash)';
+    const array = words.map((w) => `'${w}'`).join(' ');
+    return inShell(
+      shell,
+      `${setup}; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _banto; echo "\${COMPREPLY[*]}"`,
+    ).trim();
+  };
+
+  it('bash completes commands, subcommands, options and profile names', () => {
+    writeFileSync(
+      join(project, '.banto/profiles.yml'),
+      'profiles:\n  shop/dev: {}\n  shop/prod: { production: true }\n',
+    );
+    assert.match(
+      complete('bash', ['banto', '']),
+      /^start console db payments jobs mail sync backup env translate completion dev /,
+    );
+    assert.equal(complete('bash', ['banto', 'd']), 'db dev');
+    assert.equal(complete('bash', ['banto', 'db', '']), 'status migrate seed --help');
+    assert.equal(complete('bash', ['banto', 'jobs', 'run', '--']), '--yes --help');
+    assert.equal(complete('bash', ['banto', 'env', 'use', 'shop/p']), 'shop/prod');
+    assert.equal(complete('bash', ['banto', 'payments', '--json', 'y']), 'yesterday');
+  });
+
+  it('zsh runs the same function', { skip: !installed('zsh') && 'zsh is not installed' }, () => {
+    assert.equal(complete('zsh', ['banto', 'env', '']), 'list show use off init export --help');
+  });
+});

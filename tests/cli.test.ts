@@ -62,7 +62,23 @@ describe('the banto command', () => {
     assert.match(again.stderr, /already hold data.*\[SEED_NOT_EMPTY\]/);
     const payments = banto(['payments', 'today'], { BANTO_LOCALE: 'en' });
     assert.equal(payments.status, 0, payments.stderr);
-    assert.match(payments.stdout, /== Payments, \d{4}-\d{2}-\d{2} ==\n\d+ succeeded \/ total ¥[\d,]+/);
+    assert.match(
+      payments.stdout,
+      /^payments \d{4}-\d{2}-\d{2}\n\npayments +count +amount\nsucceeded +[\d,]+ +¥[\d,]+\n/,
+    );
+  });
+
+  it("shows today's mail by state, as a table or as JSON", () => {
+    const table = banto(['mail', 'status']);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(
+      table.stdout,
+      /\n\nstate +messages\nqueued +\d+\nsending +\d+\nsent +\d+\nfailed +\d+\ncancelled +\d+\n\n/,
+    );
+    const json = banto(['mail', 'status', '--json']);
+    const status = JSON.parse(json.stdout) as { counts: Record<string, number>; from: string; to: string };
+    assert.deepEqual(Object.keys(status.counts), ['queued', 'sending', 'sent', 'failed', 'cancelled']);
+    assert.match(status.from, /^\d{4}-\d{2}-\d{2}T00:00:00\.000\+09:00$/);
   });
 
   it('backs the database up, lists, verifies and prunes its backups (dry run first)', () => {
@@ -95,11 +111,12 @@ describe('the banto command', () => {
   it('lists the jobs and runs one by name, recorded as started from the CLI', () => {
     const list = banto(['jobs', 'list'], { BANTO_LOCALE: 'en' });
     assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /^job +schedule +last run +status +took +started by +next run +does\n/);
     assert.match(
       list.stdout,
-      /== Batch jobs ==\nbilling-daily-summary — posts yesterday's billing figures[\s\S]*prune-job-runs — deletes job runs/,
+      /\nprune-job-runs +0 30 3 \* \* \* +- +never run +- +- +\d{4}-\d{2}-\d{2} 03:30 +deletes job runs/,
     );
-    assert.match(list.stdout, /Next run: \d{4}-\d{2}-\d{2} 03:30:00 GMT\+9/);
+    assert.match(list.stdout, /\ntimes in Asia\/Tokyo\n$/);
     const run = banto(['jobs', 'run', 'prune-job-runs']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(
@@ -108,7 +125,7 @@ describe('the banto command', () => {
     );
     assert.match(
       banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout,
-      /Last run: succeeded \(\d+ ms\) .*started by cli:/,
+      /\nprune-job-runs +0 30 3 \* \* \* +\d{4}-\d{2}-\d{2} \d\d:\d\d +succeeded +\d+ ms +cli:/,
     );
     const unknown = banto(['jobs', 'run', 'nope']);
     assert.equal(unknown.status, 1);
@@ -141,8 +158,14 @@ sync:
     assert.match(run.stdout, /^crm: succeeded in \d+\.\d s — 1 pages, 3 fetched, 3 inserted, 0 updated, 0 skipped\n$/);
     const status = await bantoAsync(['sync', 'status'], env);
     assert.equal(status.status, 0, status.stderr);
-    assert.match(status.stdout, /crm — .*healthy/);
-    assert.match(status.stdout, /Synced today: 3 records/);
+    assert.match(
+      status.stdout,
+      /^source +health +last success +lag +allowed +failures in a row +next run +synced today\n/,
+    );
+    assert.match(
+      status.stdout,
+      /\ncrm +healthy +\d{4}-\d{2}-\d{2} \d\d:\d\d +- +120 min +0 +\d{4}-\d{2}-\d{2} \d\d:\d\d +3\n/,
+    );
 
     partner.failNext({ status: 500 });
     const failed = await bantoAsync(['sync', 'run', 'crm'], env);
@@ -184,7 +207,7 @@ sync:
     assert.match(lines[1]!, /^billing-daily-summary: failed after 2 attempts in \d+\.\d s — .+/);
     assert.match(
       banto(['jobs', 'list'], { BANTO_LOCALE: 'en' }).stdout,
-      /billing-daily-summary —[^\n]*\n[^\n]*\nLast run: failed/,
+      /\nbilling-daily-summary +0 0 9 \* \* \* +\d{4}-\d{2}-\d{2} \d\d:\d\d +failed /,
     );
   });
 

@@ -57,14 +57,20 @@ const commands: { name: string; args?: string; description: string; load: () => 
     load: async () => (await import('./translate.js')).registerTranslateCommand,
   },
   {
+    name: 'completion',
+    args: '<shell>',
+    description: 'print shell completion for bash or zsh: eval "$(banto completion bash)"',
+    load: async () => (await import('./completion.js')).registerCompletionCommand,
+  },
+  {
     name: 'dev',
     description: 'the development copy of production',
     load: async () => (await import('./dev.js')).registerDevCommands,
   },
 ];
 
-/** The CLI for `argv`: every command listed, the one `argv` names filled in by its module. */
-export async function buildCli(argv: readonly string[] = []): Promise<Command> {
+/** The CLI for `argv`: every command listed, the one `argv` names filled in by its module (or all, for completion). */
+export async function buildCli(argv: readonly string[] = [], { all = false } = {}): Promise<Command> {
   const program = new Command('banto')
     .description('Banto: Slack-first operations bot — run it, or run its work from the terminal')
     .showHelpAfterError()
@@ -74,11 +80,15 @@ export async function buildCli(argv: readonly string[] = []): Promise<Command> {
   const named = words[0] === 'help' ? words[1] : words[0];
   for (const entry of commands) {
     const command = program.command(entry.name).description(entry.description);
-    if (entry.name === named) (await entry.load())(command);
+    if (all || entry.name === named) (await entry.load())(command);
     else if (entry.args) command.argument(entry.args);
   }
   return program;
 }
+
+/** What MySQL (a READ ONLY transaction) and SQLite (a readonly or query_only file) say to a write. */
+const isReadOnlyRefusal = (error: unknown) =>
+  ['ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'SQLITE_READONLY'].includes(String((error as { code?: unknown })?.code));
 
 /** Entry point of bin/banto.js: a known error becomes one clear message and an exit code, not a stack trace. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -93,6 +103,13 @@ export async function runCli(argv: string[]): Promise<void> {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    if (isReadOnlyRefusal(error)) {
+      process.stderr.write(
+        'banto: the database is open read-only (a production profile) and this tried to write [READ_ONLY]\n',
+      );
+      process.exitCode = 1;
       return;
     }
     if (error instanceof BantoError) {

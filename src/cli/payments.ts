@@ -1,29 +1,102 @@
 import type { Command } from 'commander';
 import { createSystemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/connect.js';
 import { BantoError } from '../errors.js';
-import { createPaymentsService } from '../services/payments/index.js';
-import { renderPaymentsUsage, renderPeriodSummary } from '../views/payments.js';
-import { renderBlocksAsText } from '../views/text.js';
+import { createPaymentsService, type Amounts, type PeriodSummary } from '../services/payments/index.js';
+import { formatCount, formatYen } from '../views/format.js';
+import { renderPaymentsUsage } from '../views/payments.js';
+import { openCliDatabase } from './database.js';
+import { formatTable, printJson, printLines } from './table.js';
+
+const row = (label: string, a: Amounts) => [label, formatCount(a.count), formatYen(a.total)];
+const change = (now: number, before: number) =>
+  before === 0
+    ? now === 0
+      ? '±0%'
+      : 'n/a'
+    : `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(1)}%`;
+
+/** The summary as the terminal shows it: the same figures as /payments, one table per group. */
+function printSummary(s: PeriodSummary): void {
+  const figures = formatTable(
+    ['payments', 'count', 'amount'],
+    [
+      row('succeeded', s.succeeded),
+      row('failed', s.failed),
+      row('refunded', s.refunded),
+      ...(s.providerRefunds.count > 0 ? [row('refunded at the provider, not yet in payments', s.providerRefunds)] : []),
+      row('pending', s.pending),
+      row('new (succeeded)', s.newPayments),
+      row('renewal (succeeded)', s.renewals),
+    ],
+    ['left', 'right', 'right'],
+  );
+  const compared = [
+    [
+      'previous period',
+      s.previous.period.label,
+      formatYen(s.previous.succeeded.total),
+      change(s.succeeded.total, s.previous.succeeded.total),
+    ],
+    ...(s.lastWeek
+      ? [
+          [
+            'same weekday last week',
+            s.lastWeek.period.label,
+            formatYen(s.lastWeek.succeeded.total),
+            change(s.succeeded.total, s.lastWeek.succeeded.total),
+          ],
+        ]
+      : []),
+  ];
+  const sections = [
+    `payments ${s.period.label}`,
+    '',
+    figures,
+    '',
+    formatTable(['succeeded, against', 'period', 'amount', 'change'], compared, ['left', 'left', 'right', 'right']),
+  ];
+  if (s.byPlan.length > 0)
+    sections.push(
+      '',
+      formatTable(
+        ['plan', 'count', 'amount'],
+        s.byPlan.map((p) => row(p.plan, p)),
+        ['left', 'right', 'right'],
+      ),
+    );
+  if (s.paymentDay)
+    sections.push(
+      '',
+      formatTable(
+        [`payment day (due ${s.paymentDay.dueFrom}..${s.paymentDay.dueTo})`, 'count', 'amount'],
+        [row('expected', s.paymentDay.expected), row('paid', s.paymentDay.paid)],
+        ['left', 'right', 'right'],
+      ),
+      `failed, customer ids: ${s.paymentDay.failedUserIds.join(', ') || '(none)'}`,
+    );
+  printLines(...sections);
+}
 
 export function registerPaymentsCommand(payments: Command): void {
   payments
     .argument('[period]', 'today | yesterday | YYYY-MM-DD | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD', 'today')
-    .action(async (text: string) => {
+    .option('--json', 'the summary as JSON (the figures /payments shows, amounts in yen)')
+    .action(async (text: string, options: { json?: boolean }) => {
       const config = loadConfig();
-      const db = openDatabase(config.databaseUrl);
+      const db = await openCliDatabase(config, { writes: false });
       try {
-        const payments = createPaymentsService({
+        const service = createPaymentsService({
           db,
           clock: createSystemClock(config.timezone),
           schema: config.billing.schema,
           paymentDayRule: config.billing.paymentDayRule,
         });
-        const parsed = payments.parsePeriod(text);
+        const parsed = service.parsePeriod(text);
         if ('problem' in parsed) throw new BantoError('USAGE', renderPaymentsUsage(parsed.problem, config.locale).text);
-        const view = renderPeriodSummary(await payments.summarize(parsed.period), config.locale);
-        process.stdout.write(`${renderBlocksAsText(view.blocks).text}\n`);
+        const summary = await service.summarize(parsed.period);
+        if (options.json) printJson(summary);
+        else printSummary(summary);
       } finally {
         await db.destroy();
       }

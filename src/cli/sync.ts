@@ -1,30 +1,50 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import type { DateTime } from 'luxon';
 import { syncJobName } from '../services/sync/index.js';
-import { renderSyncStatus } from '../views/sync.js';
-import { renderBlocksAsText } from '../views/text.js';
+import { yesOption } from './database.js';
 import { withServices } from './services.js';
+import { formatTable, printJson, printLines } from './table.js';
+
+const minutes = (seconds: number | undefined) => (seconds === undefined ? '-' : `${Math.round(seconds / 60)} min`);
 
 export function registerSyncCommands(sync: Command): void {
   sync
     .command('status')
     .description('each source: health, last success, lag, failures in a row, next run, records synced today')
-    .action(() =>
-      withServices(async (services, config) => {
-        const view = renderSyncStatus(await services.sync.status(), {
-          zone: config.timezone,
-          locale: config.locale,
-          withButtons: false,
-        });
-        process.stdout.write(`${renderBlocksAsText(view.blocks).text}\n`);
+    .option('--json', 'the same as JSON')
+    .action((options: { json?: boolean }) =>
+      withServices({ writes: false }, async (services, config) => {
+        const status = await services.sync.status();
+        if (options.json) return printJson(status);
+        if (status.length === 0) return printLines('no partner sources are configured (YAML sync.sources)');
+        const at = (t: DateTime | undefined) => (t ? t.setZone(config.timezone).toFormat('yyyy-MM-dd HH:mm') : '-');
+        printLines(
+          formatTable(
+            ['source', 'health', 'last success', 'lag', 'allowed', 'failures in a row', 'next run', 'synced today'],
+            status.map((s) => [
+              s.name,
+              s.health,
+              at(s.lastSuccessAt),
+              minutes(s.lagSeconds),
+              minutes(s.maxLagSeconds),
+              String(s.failureStreak),
+              at(s.nextRun),
+              String(s.syncedToday),
+            ]),
+            ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right'],
+          ),
+          `times in ${config.timezone}`,
+        );
       }),
     );
   sync
     .command('run')
     .description("sync a source now (a claimed run, like the schedule's); exit 1 unless the run succeeded")
     .argument('<name>', 'source name, as `banto sync status` shows it')
-    .action((name: string) =>
-      withServices(async ({ sync: service, jobs }) => {
+    .option(...yesOption)
+    .action((name: string, options: { yes?: boolean }) =>
+      withServices({ writes: true, yes: options.yes }, async ({ sync: service, jobs }) => {
         if (!service.knows(name)) {
           const known = service.sources.map((s) => s.name).join(', ') || '(none configured)';
           process.stderr.write(`banto: no sync source named "${name}"; known: ${known}\n`);

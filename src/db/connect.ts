@@ -37,17 +37,24 @@ function knexLog(log: DatabaseLog | undefined): Knex.Config['log'] {
   };
 }
 
-export function openDatabase(
-  url: string,
-  { cwd = process.cwd(), log }: { cwd?: string; log?: DatabaseLog } = {},
-): Knex {
+export interface OpenOptions {
+  cwd?: string;
+  log?: DatabaseLog;
+  /**
+   * Nothing can be written: SQLite opens the file `readonly` (and `query_only`), MySQL sets every connection's
+   * session `TRANSACTION READ ONLY`. The CLI on a production profile opens its database this way.
+   */
+  readOnly?: boolean;
+}
+
+export function openDatabase(url: string, { cwd = process.cwd(), log, readOnly = false }: OpenOptions = {}): Knex {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const filename = path === ':memory:' ? path : resolve(cwd, path);
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    if (filename !== ':memory:' && !readOnly) mkdirSync(dirname(filename), { recursive: true });
     return knex({
       client: 'better-sqlite3',
-      connection: { filename },
+      connection: { filename, options: { readonly: readOnly } },
       useNullAsDefault: true,
       log: knexLog(log),
       pool: {
@@ -56,8 +63,11 @@ export function openDatabase(
         // WAL lets readers run beside the single writer and makes each commit cheap;
         // busy_timeout turns a short lock wait into waiting instead of SQLITE_BUSY.
         afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
-          conn.pragma('journal_mode = WAL');
-          conn.pragma('synchronous = NORMAL');
+          if (readOnly) conn.pragma('query_only = ON');
+          else {
+            conn.pragma('journal_mode = WAL');
+            conn.pragma('synchronous = NORMAL');
+          }
           conn.pragma('busy_timeout = 5000');
           conn.pragma('foreign_keys = ON');
           done(null, conn);
@@ -85,7 +95,17 @@ export function openDatabase(
       enableKeepAlive: true,
       keepAliveInitialDelay: 10_000,
     },
-    pool: mysqlPool,
+    pool: readOnly
+      ? {
+          ...mysqlPool,
+          afterCreate(
+            conn: { query(sql: string, callback: (err: Error | null) => void): void },
+            done: (err: Error | null, conn: unknown) => void,
+          ) {
+            conn.query('SET SESSION TRANSACTION READ ONLY', (err) => done(err, conn));
+          },
+        }
+      : mysqlPool,
     log: knexLog(log),
     // A query waits this long for a free connection (knex's default is 60 s): with the database away, a
     // command hears "try again" within Slack's 3 s and a job's attempt fails and is retried by its policy.

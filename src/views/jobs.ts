@@ -14,7 +14,7 @@ const when = (status: JobStatus, at: JobStatus['nextRun']) =>
   at?.setZone(status.zone).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') ?? '—';
 
 /** A job's line in `/jobs`: the table's own jobs by name, a partner's sync job by its source. */
-function describeJob(name: string, locale: Locale): string | undefined {
+export function describeJob(name: string, locale: Locale): string | undefined {
   const source = /^sync-(.+)$/.exec(name)?.[1];
   return source ? syncMessages(locale).jobDescription(source) : messagesFor(locale).jobDescriptions[name];
 }

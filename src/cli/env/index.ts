@@ -23,8 +23,13 @@ export function registerEnvCommands(env: Command): void {
   env
     .command('list')
     .description('every profile (project and yours); * marks the active one')
-    .action(() => {
+    .option('--names', 'only the names, one a line (for shell completion)')
+    .action((options: { names?: boolean }) => {
       const profiles = loadProfiles(shell);
+      if (options.names) {
+        for (const name of [...profiles.keys()].sort()) process.stdout.write(`${name}\n`);
+        return;
+      }
       if (profiles.size === 0) {
         process.stdout.write(`no profiles yet: write them in ${userProfilesPath(shell)} or .banto/profiles.yml\n`);
         return;
