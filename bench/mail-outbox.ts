@@ -6,7 +6,8 @@ import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
 import { createSystemClock } from '../src/clock.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config } from '../src/config.js';
+import { parseConfig } from '../src/config-load.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createMailService } from '../src/services/mail/index.js';
@@ -68,7 +69,7 @@ async function bareLoop(url: string, rendered: { subject: string; text: string; 
 async function throughOutbox(url: string, databaseUrl: string): Promise<{ queueMs: number; sendMs: number }> {
   const db = openDatabase(databaseUrl);
   await migrateLatest(db);
-  const base = loadConfig({
+  const base = parseConfig({
     env: {
       BANTO_CONFIG: join(root, 'config/banto.yml'),
       DATABASE_URL: databaseUrl,

@@ -1,7 +1,7 @@
 import knex from 'knex';
 import { DateTime } from 'luxon';
 import mysql from 'mysql2/promise';
-import { defaultBillingSchema } from '../src/config.js';
+import { defaultBillingSchema } from '../src/config-file.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createPeriodSummarizer } from '../src/services/payments/summarize.js';

@@ -11,8 +11,6 @@ import { translateSchema } from './config-translate.js';
 
 // The YAML file (BANTO_CONFIG): its schema, and what it becomes in the Config.
 
-export const roleNames = ['exec', 'accounting', 'clerk', 'engineer'] as const;
-
 export const zone = z
   .string()
   .refine((v) => IANAZone.isValidZone(v), 'unknown time zone (expected an IANA name like Asia/Tokyo)');

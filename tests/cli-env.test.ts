@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -302,5 +302,27 @@ describe('banto completion', () => {
 
   it('zsh runs the same function', { skip: !installed('zsh') && 'zsh is not installed' }, () => {
     assert.equal(complete('zsh', ['banto', 'env', '']), 'list show use off init export --help');
+  });
+});
+
+describe('the cache of checked profiles', () => {
+  it('is used while the files are unchanged, read again when one changes, and ignored when broken', () => {
+    const write = (region: string) =>
+      writeFileSync(join(project, '.banto/profiles.yml'), `profiles:\n  shop/dev:\n    env: { REGION: ${region} }\n`);
+    const region = () => bashAfterUse('eval "$($BANTO env use shop/dev)"', ['REGION'])[0];
+    write('asia-east1');
+    assert.equal(region(), 'asia-east1');
+    const cacheDir = join(home, '.cache/banto');
+    const [cache] = readdirSync(cacheDir);
+    assert.ok(cache, 'the checked profiles were kept');
+    assert.equal(statSync(join(cacheDir, cache)).mode & 0o777, 0o600);
+    write('asia-west1'); // the same size: the file's times and inode tell the change
+    assert.equal(region(), 'asia-west1');
+    writeFileSync(join(cacheDir, cache), '{not json');
+    assert.equal(region(), 'asia-west1');
+    write('bad value: [');
+    const broken = banto(['env', 'use', 'shop/dev']);
+    assert.deepEqual([broken.status, broken.stdout], [1, '']);
+    assert.match(broken.stderr, /is not valid YAML/);
   });
 });

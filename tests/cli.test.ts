@@ -128,7 +128,7 @@ describe('the banto command', () => {
       /\nprune-job-runs +0 30 3 \* \* \* +\d{4}-\d{2}-\d{2} \d\d:\d\d +succeeded +\d+ ms +cli:/,
     );
     const unknown = banto(['jobs', 'run', 'nope']);
-    assert.equal(unknown.status, 1);
+    assert.equal(unknown.status, 2);
     assert.match(
       unknown.stderr,
       /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health, provider-events, backup, backup-prune, backup-verify \[UNKNOWN_JOB\]/,

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, loadConfig, loadTranslateSettings } from '../src/config.js';
+import { ConfigError } from '../src/config.js';
+import { parseConfig, parseTranslateSettings } from '../src/config-load.js';
 import { demoConfigPath } from './helpers/banto.js';
 
 const made: string[] = [];
@@ -24,7 +25,7 @@ function withYaml(yaml: string): string {
 
 function problemsOf(env: Record<string, string>, cwd = emptyDir()): string[] {
   try {
-    loadConfig({ env: { BANTO_CONFIG: demoConfigPath, ...env }, cwd });
+    parseConfig({ env: { BANTO_CONFIG: demoConfigPath, ...env }, cwd });
   } catch (error) {
     assert.ok(error instanceof ConfigError);
     assert.equal(error.code, 'CONFIG_INVALID');
@@ -42,7 +43,7 @@ channels: { billing: C0BILLING, alerts: C0ALERTS }
 
 describe('loadConfig', () => {
   it('with nothing set runs local mode on the embedded database, in Tokyo, in Japanese', () => {
-    const config = loadConfig({ env: { BANTO_CONFIG: demoConfigPath }, cwd: emptyDir() });
+    const config = parseConfig({ env: { BANTO_CONFIG: demoConfigPath }, cwd: emptyDir() });
     assert.equal(config.slack.mode, 'local');
     assert.equal(config.databaseUrl, 'sqlite:var/banto.sqlite3');
     assert.equal(config.port, 3000);
@@ -56,12 +57,12 @@ describe('loadConfig', () => {
   });
 
   it('chooses Socket Mode with an app token and HTTP mode with a signing secret', () => {
-    const socket = loadConfig({
+    const socket = parseConfig({
       env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' },
       cwd: emptyDir(),
     });
     assert.equal(socket.slack.mode, 'socket');
-    const http = loadConfig({
+    const http = parseConfig({
       env: { BANTO_CONFIG: demoConfigPath, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456' },
       cwd: emptyDir(),
     });
@@ -114,7 +115,7 @@ channels: { billing: "#billing", alerts: C0ALERTS }
       join(dir, '.env'),
       `BANTO_CONFIG=${withYaml(validYaml)}\nBANTO_LOCALE=en\nPORT=4000\nSLACK_BOT_TOKEN=\n`,
     );
-    const config = loadConfig({ env: { PORT: '5000' }, cwd: dir });
+    const config = parseConfig({ env: { PORT: '5000' }, cwd: dir });
     assert.equal(config.locale, 'en');
     assert.equal(config.port, 5000);
     assert.equal(config.slack.mode, 'local');
@@ -156,7 +157,7 @@ channels: { billing: "#billing", alerts: C0ALERTS }
         updated_at: { type: datetime }
       updated_at_field: updated_at
 `);
-    const config = loadConfig({ env: { BANTO_CONFIG: path, CRM_API_TOKEN: 's3cret' }, cwd: emptyDir() });
+    const config = parseConfig({ env: { BANTO_CONFIG: path, CRM_API_TOKEN: 's3cret' }, cwd: emptyDir() });
     const [crm] = config.sync.sources;
     assert.equal(crm?.table, 'banto_sync_crm');
     assert.deepEqual(crm?.auth, { header: 'Authorization', value: 'Bearer s3cret' });
@@ -209,13 +210,13 @@ channels: { billing: "#billing", alerts: C0ALERTS }
 describe('loadTranslateSettings', () => {
   it('reads DEEPL_* and the translate section; works where there is no config file', () => {
     const yaml = withYaml(`${validYaml}translate: { formality: less, glossaries: { ja-en: abcdef12-3456 } }\n`);
-    assert.deepEqual(loadTranslateSettings({ env: { BANTO_CONFIG: yaml, DEEPL_AUTH_KEY: 'k:fx' }, cwd: emptyDir() }), {
+    assert.deepEqual(parseTranslateSettings({ env: { BANTO_CONFIG: yaml, DEEPL_AUTH_KEY: 'k:fx' }, cwd: emptyDir() }), {
       authKey: 'k:fx',
       serverUrl: undefined,
       formality: 'less',
       glossaries: { 'ja-en': 'abcdef12-3456' },
     });
-    assert.deepEqual(loadTranslateSettings({ env: {}, cwd: emptyDir() }), {
+    assert.deepEqual(parseTranslateSettings({ env: {}, cwd: emptyDir() }), {
       authKey: undefined,
       serverUrl: undefined,
       formality: 'prefer_more',
@@ -230,11 +231,11 @@ describe('loadTranslateSettings', () => {
   it('names a bad key, a bad glossary id and a bad server URL at once', () => {
     const yaml = withYaml('translate: { formality: polite, glossaries: { en-ja: "a b" } }\n');
     assert.throws(
-      () => loadTranslateSettings({ env: { BANTO_CONFIG: yaml, DEEPL_SERVER_URL: 'not a url' }, cwd: emptyDir() }),
+      () => parseTranslateSettings({ env: { BANTO_CONFIG: yaml, DEEPL_SERVER_URL: 'not a url' }, cwd: emptyDir() }),
       (error: unknown) => error instanceof ConfigError && /DEEPL_SERVER_URL/.test(error.message),
     );
     assert.throws(
-      () => loadTranslateSettings({ env: { BANTO_CONFIG: yaml }, cwd: emptyDir() }),
+      () => parseTranslateSettings({ env: { BANTO_CONFIG: yaml }, cwd: emptyDir() }),
       (error: unknown) =>
         error instanceof ConfigError &&
         error.details.some((d) => d.startsWith('translate.formality:')) &&

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startSlackEmulator } from '../../src/local/emulator.js';
@@ -19,7 +19,7 @@ await db.destroy();
 
 const slack = socketApiUrl ? undefined : await startSlackEmulator({ workspace: demoWorkspace, signingSecret });
 const receiving = socketApiUrl ? { SLACK_APP_TOKEN: appToken } : { SLACK_SIGNING_SECRET: signingSecret };
-const config = loadConfig({
+const config = parseConfig({
   env: {
     DATABASE_URL: databaseUrl,
     PORT: port,
@@ -28,6 +28,7 @@ const config = loadConfig({
     SLACK_API_URL: socketApiUrl || slack?.apiUrl,
     ...receiving,
   },
+  cwd: process.cwd(),
 });
 const banto = await startBanto({ config, logger: pino({ level: 'error' }), seedIfEmpty: false, host: '127.0.0.1' });
 process.stdout.write('listening\n');

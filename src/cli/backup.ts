@@ -43,7 +43,7 @@ export function registerBackupCommands(backup: Command): void {
     .command('run')
     .description('make a backup now: gzipped, with a sha256 and a JSON manifest beside it in backup.dir')
     .action(async () => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const bar = progressBar();
       try {
         const made = await serviceFor(config).run(bar.progress);
@@ -57,7 +57,7 @@ export function registerBackupCommands(backup: Command): void {
     .command('list')
     .description('every backup, newest first: size, age, verification state, and why retention keeps it')
     .action(async () => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const clock = createSystemClock(config.timezone);
       const listed = await serviceFor(config).list();
       process.stdout.write(
@@ -69,7 +69,7 @@ export function registerBackupCommands(backup: Command): void {
     .description('remove (or archive) the backups that fall out of backup.keep; the newest and newest verified stay')
     .option('--dry-run', 'only say what would be removed', false)
     .action(async (options: { dryRun: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const outcome = await serviceFor(config).prune({ dryRun: options.dryRun });
       process.stdout.write(`${renderPruneOutcome(outcome, config.locale)}\n`);
     });
@@ -78,7 +78,7 @@ export function registerBackupCommands(backup: Command): void {
     .description('restore a backup (the newest by default) into a scratch copy and compare it with its manifest')
     .argument('[file]', 'a backup file name, as `banto backup list` shows it')
     .action(async (file: string | undefined) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const outcome = await serviceFor(config).verify(file);
       process.stdout.write(`${renderVerifyOutcome(outcome, config.locale)}\n`);
       if (outcome.problem) process.exitCode = 1;

@@ -34,7 +34,7 @@ export function registerDbCommands(db: Command): void {
     .description('the database of DATABASE_URL: server, migrations, and whether this session is read-only')
     .option('--json', 'the same as JSON')
     .action(async (options: { json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const knex = await openCliDatabase(config, { writes: false });
       try {
         const session = await readSession(knex);
@@ -64,7 +64,7 @@ export function registerDbCommands(db: Command): void {
     .description('bring the schema up to date')
     .option(...yesOption)
     .action(async (options: { yes?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       await confirmProductionWrite(config.profile, options.yes === true);
       const knex = openDatabase(config.databaseUrl);
       try {
@@ -82,7 +82,7 @@ export function registerDbCommands(db: Command): void {
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 20261129)
     .option(...yesOption)
     .action(async (options: { force?: boolean; users: number; seed: number; yes?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const knex = await openCliDatabase(config, { writes: true, yes: options.yes });
       try {
         const clock = createSystemClock(config.timezone);

@@ -10,7 +10,7 @@ export function registerDevCommands(dev: Command): void {
     .description('restore the newest verified backup into development, anonymize it by the rules and prove it')
     .option('--to <url>', 'the database to refresh instead of data.development, e.g. sqlite:var/dev.sqlite3')
     .action(async (options: { to?: string }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const service = createRefreshService({
         data: config.data,
         backup: config.backup,

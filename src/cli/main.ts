@@ -86,6 +86,9 @@ export async function buildCli(argv: readonly string[] = [], { all = false } = {
   return program;
 }
 
+/** Errors that are a mistake on the command line (a bad argument, a name that does not exist): exit 2. */
+const usageCodes = new Set(['USAGE', 'UNKNOWN_JOB']);
+
 /** What MySQL (a READ ONLY transaction) and SQLite (a readonly or query_only file) say to a write. */
 const isReadOnlyRefusal = (error: unknown) =>
   ['ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'SQLITE_READONLY'].includes(String((error as { code?: unknown })?.code));
@@ -114,7 +117,7 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     if (error instanceof BantoError) {
       process.stderr.write(`banto: ${error.message} [${error.code}]\n`);
-      process.exitCode = error.code === 'USAGE' ? 2 : 1;
+      process.exitCode = usageCodes.has(error.code) ? 2 : 1;
       return;
     }
     throw error;

@@ -83,7 +83,7 @@ export function registerPaymentsCommand(payments: Command): void {
     .argument('[period]', 'today | yesterday | YYYY-MM-DD | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD', 'today')
     .option('--json', 'the summary as JSON (the figures /payments shows, amounts in yen)')
     .action(async (text: string, options: { json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const db = await openCliDatabase(config, { writes: false });
       try {
         const service = createPaymentsService({

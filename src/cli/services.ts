@@ -17,7 +17,7 @@ export async function withServices<T>(
   use: (services: CliServices, config: Config) => Promise<T>,
   wiring: Pick<ServiceWiring, 'onJobAttemptFailed'> = {},
 ): Promise<T> {
-  const config = loadConfig();
+  const config = await loadConfig();
   const db = await openCliDatabase(config, access);
   const logger = pino({ level: config.logLevel }, process.stderr);
   try {

@@ -24,7 +24,7 @@ function handleProcessFailures(logger: Logger, stop: (code: number) => void): vo
 }
 
 async function run({ withConsole }: { withConsole: boolean | 'if-tty' }): Promise<void> {
-  const config = loadConfig();
+  const config = await loadConfig();
   if (withConsole === true && config.slack.mode !== 'local') {
     throw new BantoError(
       'CONSOLE_NEEDS_LOCAL_MODE',

@@ -23,7 +23,7 @@ export function registerTranslateCommand(translate: Command): void {
       if (fromStdin && process.stdin.isTTY)
         throw new BantoError('USAGE', 'give the text as arguments, or pipe it: banto translate < mail.txt');
       const text = fromStdin ? await readStdin() : words.join(' ');
-      const translator = createTranslator(loadTranslateSettings());
+      const translator = createTranslator(await loadTranslateSettings());
       const result = await translator.translate(text, options);
       process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
     });

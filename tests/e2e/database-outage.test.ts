@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { pino } from 'pino';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { createFileTransport } from '../../src/services/mail/transport.js';
@@ -48,7 +48,7 @@ async function driveThroughOutage(ctx: TestContext, setup: Setup): Promise<void>
   const clock = createRunningClock();
   const mailDir = mkdtempSync(join(tmpdir(), 'banto-outage-mail-'));
   const effectsDb = openDatabase(setup.bantoUrl);
-  const config = loadConfig({
+  const config = parseConfig({
     env: testEnv({ DATABASE_URL: setup.bantoUrl, BANTO_LOCAL_RECEIVER: 'http' }),
     cwd: repoRoot,
   });

@@ -7,7 +7,7 @@ import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto } from '../../src/app.js';
 import type { Receiving } from '../../src/bolt.js';
 import type { Clock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
 import { createFileTransport } from '../../src/services/mail/transport.js';
@@ -58,7 +58,7 @@ export async function startTestBanto(
   await migrateLatest(database.db);
   const clock = createRunningClock(at);
   await seedDemo(database.db, { now: clock.now(), zone: 'Asia/Tokyo', users });
-  const config = loadConfig({
+  const config = parseConfig({
     env: testEnv({ DATABASE_URL: database.url, BANTO_LOCAL_RECEIVER: receiving, ...env }),
     cwd: repoRoot,
   });

@@ -2,13 +2,13 @@
 // production, plus a job due every second whose run writes one effect row naming this process.
 import { pino } from 'pino';
 import { startBanto } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { effectJob } from './jobs.js';
 import { repoRoot } from './banto.js';
 
 const [name = 'replica'] = process.argv.slice(2);
-const config = loadConfig({ env: process.env, cwd: repoRoot });
+const config = parseConfig({ env: process.env, cwd: repoRoot });
 const effectsDb = openDatabase(config.databaseUrl);
 const job = effectJob(effectsDb, { name: 'every-second', cron: '* * * * * *' }, name);
 const banto = await startBanto({ config, logger: pino({ level: 'warn' }), seedIfEmpty: false, extraJobs: [job] });

@@ -4,7 +4,9 @@ import { DateTime, Duration } from 'luxon';
 import { pino } from 'pino';
 import { createFixedClock, type Clock } from '../../src/clock.js';
 import { createLogNotifier } from '../../src/notifier/log.js';
-import { defaultAnomalyRules, defaultBillingSchema, loadConfig } from '../../src/config.js';
+import { defaultAnomalyRules } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
+import { defaultBillingSchema } from '../../src/config-file.js';
 import { repoRoot, testEnv } from './banto.js';
 import { testNow } from './clock.js';
 import type { ScheduleDeps } from '../../src/schedules/index.js';
@@ -81,7 +83,7 @@ export function scheduleDepsNotRun(
     throw new Error('the billing jobs are not run in this test');
   };
   const clock = createFixedClock(testNow, 'Asia/Tokyo');
-  const config = loadConfig({ env: testEnv(), cwd: repoRoot });
+  const config = parseConfig({ env: testEnv(), cwd: repoRoot });
   return {
     alerts: createAlerts({ db, notifier: createLogNotifier(silent), clock, logger: silent }),
     billing: {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { createFixedClock } from '../../src/clock.js';
-import { loadConfig, type Config, type MailSettings } from '../../src/config.js';
+import { type Config, type MailSettings } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { createMailService, type MailService } from '../../src/services/mail/index.js';
 import { approveAllDrafts } from '../../src/services/mail/templates.js';
@@ -29,7 +30,7 @@ export async function createMailFixture(
 ): Promise<MailFixture> {
   const database = await createTestDatabase(kind);
   await migrateLatest(database.db);
-  const base = loadConfig({ env: testEnv({ DATABASE_URL: database.url, ...env }), cwd: repoRoot });
+  const base = parseConfig({ env: testEnv({ DATABASE_URL: database.url, ...env }), cwd: repoRoot });
   const config: Config = {
     ...base,
     mail: {

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { seedDemo } from '../../seeds/demo.js';
 import { startBanto, type Banto, type StartOptions } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type Config } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';
@@ -37,7 +38,7 @@ export async function startProductionLike(
   await migrateLatest(database.db);
   await seedDemo(database.db, { now: testNow, zone: 'Asia/Tokyo', users: 100 });
   const slack = await startSlackEmulator({ workspace: demoWorkspace, ...emulator });
-  const config = loadConfig({
+  const config = parseConfig({
     env: testEnv({ DATABASE_URL: database.url, SLACK_API_URL: slack.apiUrl, ...env }),
     cwd: repoRoot,
   });

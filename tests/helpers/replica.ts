@@ -3,13 +3,13 @@
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { startBanto } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config-load.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { effectJob } from './jobs.js';
 import { demoConfigPath, repoRoot } from './banto.js';
 
 const [databaseUrl = '', name = 'replica'] = process.argv.slice(2);
-const config = loadConfig({
+const config = parseConfig({
   env: { DATABASE_URL: databaseUrl, PORT: '0', BANTO_CONFIG: demoConfigPath, LOG_LEVEL: 'warn' },
   cwd: repoRoot,
 });

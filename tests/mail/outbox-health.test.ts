@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { webApi } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import { defaultBillingSchema } from '../../src/config.js';
+import { defaultBillingSchema } from '../../src/config-file.js';
 import { toDbTime } from '../../src/db/time.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';
 import { demoWorkspace } from '../../src/local/workspace.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { defaultBillingSchema } from '../../src/config.js';
+import { defaultBillingSchema } from '../../src/config-file.js';
 import { toDbTime } from '../../src/db/time.js';
 import { createMailJobs } from '../../src/schedules/jobs/mail.js';
 import { createAlerts } from '../../src/services/alerts/alerts.js';

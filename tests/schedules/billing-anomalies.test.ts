@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { defaultAnomalyRules, defaultBillingSchema, type AnomalyRules } from '../../src/config.js';
+import { defaultAnomalyRules, type AnomalyRules } from '../../src/config.js';
+import { defaultBillingSchema } from '../../src/config-file.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { toDbTime } from '../../src/db/time.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/local/emulator.js';

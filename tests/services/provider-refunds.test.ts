@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { defaultBillingSchema } from '../../src/config.js';
+import { defaultBillingSchema } from '../../src/config-file.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { parsePeriod, type Period } from '../../src/services/payments/period.js';
 import { providerRefundsIn } from '../../src/services/payments/provider-refunds.js';

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readShellEnvironment } from '../../config.js';
 import { BantoError } from '../../errors.js';
-import { parseDotenv } from './dotenv.js';
 import { initScript } from './init.js';
 import { describeValue, findProfile, loadProfiles, resolveValue, userProfilesPath } from './profiles.js';
 import { exportLine, unsetLine, type Shell } from './shell.js';
@@ -24,8 +23,8 @@ export function registerEnvCommands(env: Command): void {
     .command('list')
     .description('every profile (project and yours); * marks the active one')
     .option('--names', 'only the names, one a line (for shell completion)')
-    .action((options: { names?: boolean }) => {
-      const profiles = loadProfiles(shell);
+    .action(async (options: { names?: boolean }) => {
+      const profiles = await loadProfiles(shell);
       if (options.names) {
         for (const name of [...profiles.keys()].sort()) process.stdout.write(`${name}\n`);
         return;
@@ -43,8 +42,8 @@ export function registerEnvCommands(env: Command): void {
     .command('show')
     .description("a profile's variables, secrets masked")
     .argument('<name>', 'profile name, as `banto env list` shows it')
-    .action((name: string) => {
-      const p = findProfile(loadProfiles(shell), name);
+    .action(async (name: string) => {
+      const p = findProfile(await loadProfiles(shell), name);
       process.stdout.write(`${name}${p.production ? ' (production)' : ''}\n`);
       for (const [variable, v] of Object.entries(p.env))
         process.stdout.write(`  ${variable}=${describeValue(variable, v)}\n`);
@@ -54,8 +53,8 @@ export function registerEnvCommands(env: Command): void {
     .description('print the shell code that switches to a profile: eval "$(banto env use NAME)"')
     .argument('<name>', 'profile name')
     .option('--shell <shell>', 'bash, zsh or fish', parseShell, 'bash' as Shell)
-    .action((name: string, options: { shell: Shell }) => {
-      const p = findProfile(loadProfiles(shell), name);
+    .action(async (name: string, options: { shell: Shell }) => {
+      const p = findProfile(await loadProfiles(shell), name);
       // Every secret is read before anything is printed: a failure prints nothing for the shell to eval.
       const values = Object.entries(p.env).map(
         ([variable, v]) => [variable, resolveValue(variable, v, shell)] as const,
@@ -96,13 +95,14 @@ export function registerEnvCommands(env: Command): void {
     )
     .argument('[file]', 'the .env file; - reads stdin', '.env')
     .option('--shell <shell>', 'bash, zsh or fish', parseShell, 'bash' as Shell)
-    .action((file: string, options: { shell: Shell }) => {
+    .action(async (file: string, options: { shell: Shell }) => {
       let source: string;
       try {
         source = readFileSync(file === '-' ? 0 : resolve(shell.cwd, file), 'utf8');
       } catch (error) {
         throw new BantoError('ENV_DOTENV', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
       }
+      const { parseDotenv } = await import('./dotenv.js');
       const variables = parseDotenv(source, file === '-' ? 'stdin' : file);
       if (variables.length > 0) print(variables.map(([name, value]) => exportLine(name, value, options.shell)));
     });

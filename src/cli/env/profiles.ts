@@ -1,79 +1,62 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import type { ShellEnvironment } from '../../config.js';
 import { BantoError } from '../../errors.js';
+import type { Profile, Value } from './profiles-check.js';
 
-const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits and _');
-
-/** A secret is never written in a profile: it is read at use, from a file or from a command's output. */
-const reference = z.strictObject({
-  secret: z.union([z.strictObject({ file: z.string().min(1) }), z.strictObject({ command: z.string().min(1) })]),
-});
-const value = z.union([z.string(), z.number(), z.boolean(), reference]);
-
-const profile = z.strictObject({
-  /** A production profile: shown in red by the prompt segment; the CLI reads its database read-only. */
-  production: z.boolean().default(false),
-  env: z.record(variableName, value).default({}),
-});
-
-const file = z.strictObject({
-  profiles: z.record(z.string().regex(/^[\w./-]+$/, 'a profile name such as acme/dev'), profile).default({}),
-});
-
-export type Profile = z.infer<typeof profile>;
-type Value = z.infer<typeof value>;
-
+export type { Profile } from './profiles-check.js';
 export type { ShellEnvironment } from '../../config.js';
 
 /** A variable whose name says it holds a secret: masked by `show`, and never a plain value in the project file. */
 export const looksSecret = (name: string) => /PASSWORD|PASSWD|SECRET|TOKEN|(^|_)KEY($|_)|CREDENTIAL/i.test(name);
 
-function readFile(path: string, where: string): z.infer<typeof file> {
-  if (!existsSync(path)) return { profiles: {} };
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
-  } catch (error) {
-    throw new BantoError('ENV_PROFILES', `${where} ${path} is not valid YAML: ${(error as Error).message}`);
-  }
-  const parsed = file.safeParse(raw);
-  if (!parsed.success)
-    throw new BantoError(
-      'ENV_PROFILES',
-      `${where} ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
-}
-
 export const userProfilesPath = (shell: ShellEnvironment) => join(shell.configHome, 'banto', 'profiles.yml');
 export const projectProfilesPath = (shell: ShellEnvironment) => resolve(shell.cwd, '.banto', 'profiles.yml');
 
-/**
- * The project's profiles (`.banto/profiles.yml`, shared in the repository, no secrets) with the user's own
- * (`$XDG_CONFIG_HOME/banto/profiles.yml`) over them, variable by variable.
- */
-export function loadProfiles(shell: ShellEnvironment): Map<string, Profile> {
-  const project = readFile(projectProfilesPath(shell), 'the project profiles');
-  for (const [name, p] of Object.entries(project.profiles))
-    for (const [variable, v] of Object.entries(p.env))
-      if (looksSecret(variable) && typeof v !== 'object')
-        throw new BantoError(
-          'ENV_SECRET_IN_PROJECT',
-          `${projectProfilesPath(shell)}: profiles.${name}.env.${variable} looks like a secret; the project file is shared, so give it as { secret: { command: … } } or { secret: { file: … } }, or put it in ${userProfilesPath(shell)}`,
-        );
-  const user = readFile(userProfilesPath(shell), 'the profiles');
-  const merged = new Map<string, Profile>();
-  for (const [name, p] of Object.entries(project.profiles)) merged.set(name, { ...p, env: { ...p.env } });
-  for (const [name, p] of Object.entries(user.profiles)) {
-    const base = merged.get(name);
-    merged.set(name, base ? { production: p.production || base.production, env: { ...base.env, ...p.env } } : p);
+/** What a file was when it was checked: a changed byte changes its size or times, a replaced file its inode. */
+function stamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${path}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch {
+    return `${path}:absent`;
   }
-  return merged;
+}
+
+const cacheFormat = 1;
+
+/**
+ * The profiles, merged and checked. The checked result is kept in `$XDG_CACHE_HOME/banto` (one file per project,
+ * 0600 like the profiles themselves) under the two files' stamps, and used while both are unchanged; otherwise
+ * profiles-check.ts reads them again. Secret references are kept as references: they are read at use.
+ */
+export async function loadProfiles(shell: ShellEnvironment): Promise<Map<string, Profile>> {
+  const key = [stamp(userProfilesPath(shell)), stamp(projectProfilesPath(shell))].join('|');
+  const dir = join(shell.cacheHome, 'banto');
+  const cache = join(dir, `profiles-${createHash('sha256').update(shell.cwd).digest('hex').slice(0, 16)}.json`);
+  try {
+    const cached = JSON.parse(readFileSync(cache, 'utf8')) as {
+      format: number;
+      key: string;
+      profiles: [string, Profile][];
+    };
+    if (cached.format === cacheFormat && cached.key === key) return new Map(cached.profiles);
+  } catch {
+    // No cache yet, or one that cannot be read: check the files.
+  }
+  const profiles = (await import('./profiles-check.js')).checkProfiles(shell);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const partial = `${cache}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify({ format: cacheFormat, key, profiles: [...profiles] }), { mode: 0o600 });
+    renameSync(partial, cache);
+  } catch {
+    // A cache that cannot be written only costs the next run a check.
+  }
+  return profiles;
 }
 
 export function findProfile(profiles: Map<string, Profile>, name: string): Profile {
