@@ -64,7 +64,7 @@ describe('the "Translate" message shortcut through the emulator, signed HTTP', (
   it('refuses someone with no Banto role, before DeepL is asked', async () => {
     const answer = await shortcutBy(GUEST);
     assert.equal(answer.response_type, 'ephemeral');
-    assert.match(answer.text ?? '', /"translate_message"/);
+    assert.match(answer.text ?? '', /"Translate"/);
     const [row] = await waitForAuditRows(t.banto, 1, (r) => r.kind === 'shortcut' && r.user_id === GUEST);
     assert.equal(row?.outcome, 'refused');
     assert.equal(deepl.requests.length, 0);

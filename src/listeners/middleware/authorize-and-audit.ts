@@ -36,9 +36,17 @@ function respondOf(args: Args): RespondFn | undefined {
 }
 
 /** Tells the person, in the place Slack expects for this kind of request, that it was refused. */
-async function refuse(args: Args, request: RequestDescription, decision: Decision, locale: Locale): Promise<void> {
+async function refuse(
+  args: Args,
+  request: RequestDescription,
+  decision: Decision,
+  locale: Locale,
+  entry: RegistryEntry | undefined,
+): Promise<void> {
   const ack = ackOf(args);
-  const label = request.kind === 'command' ? request.key : `"${request.key}"`;
+  // A shortcut is refused by the name the person chose in Slack's menu, not by its callback_id.
+  const shown = entry?.kind === 'shortcut' ? entry.name : request.key;
+  const label = request.kind === 'command' ? request.key : `"${shown}"`;
   const view = renderRefusal(label, decision.requiredRoles, locale);
   const modal = noticeModal('Banto', view.text);
   if (request.kind === 'command') return ack?.({ response_type: 'ephemeral', ...view });
@@ -157,7 +165,7 @@ export function createAuthorizeAndAudit(
     const decision = decide(found?.entry, context.roles);
     if (!found || !decision.allowed) {
       // Telling the person can fail (a channel the bot is not in); the refusal is audited all the same.
-      await refuse(args, request, decision, locale).catch((error: unknown) =>
+      await refuse(args, request, decision, locale, found?.entry).catch((error: unknown) =>
         logger.warn({ err: error, request: request.key }, 'could not tell the person about a refusal'),
       );
       const reason =
