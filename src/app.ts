@@ -196,7 +196,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents, translator } = services;
+    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents, translator, customers } = services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
@@ -214,6 +214,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       checkBillingChannel,
       sync,
       translator,
+      customers,
       onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());

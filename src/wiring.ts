@@ -20,6 +20,7 @@ import { billingGuardAlert, createAlerts } from './services/alerts/alerts.js';
 import { createMailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
+import { createCustomerService } from './services/customers/index.js';
 import { createTranslator } from './services/translate/index.js';
 import type { ProviderEvent } from './services/provider/event.js';
 import { postPendingEvents } from './services/provider/post.js';
@@ -186,5 +187,12 @@ export function createServices({
     nextRun: (source) => jobs.nextRun(syncJobName(source)),
   });
   const translator = createTranslator(config.translate);
-  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync, providerEvents, translator };
+  const customers = createCustomerService({
+    db,
+    schema: config.billing.schema,
+    paymentDayRule: config.billing.paymentDayRule,
+    zone: config.timezone,
+    recentMail: (who, limit) => mail.recentOf(who, limit),
+  });
+  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync, providerEvents, translator, customers };
 }

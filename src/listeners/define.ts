@@ -62,6 +62,8 @@ interface EntryBase<K extends RequestKind> {
   answers: Answers;
   /** Builds the handler once, at start. The gate calls it with Bolt's arguments. */
   create(deps: HandlerDeps): (args: never) => Promise<void>;
+  /** What the audit row's arguments say of the request, when the default (the text, a button's value) does not. */
+  auditArguments?: ((body: unknown) => string | undefined) | undefined;
 }
 
 export interface CommandEntry extends EntryBase<'command'> {
@@ -81,6 +83,7 @@ interface Declared<K extends RequestKind, A extends Answers> {
   roles: Audience;
   answers: A;
   create(deps: HandlerDeps): Handler<K, A>;
+  auditArguments?: (body: unknown) => string | undefined;
 }
 
 export const command = <A extends Answers>(

@@ -4,6 +4,7 @@ import type { JobRunner } from '../schedules/runner.js';
 import type { ChannelGuard } from '../services/access/channel-guard.js';
 import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
+import type { CustomerService } from '../services/customers/index.js';
 import type { MailService } from '../services/mail/index.js';
 import type { PaymentsService } from '../services/payments/index.js';
 import type { SyncService } from '../services/sync/index.js';
@@ -17,6 +18,7 @@ export interface ListenerDeps {
   jobs: JobRunner;
   sync: SyncService;
   translator: Translator;
+  customers: CustomerService;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;
   clock: Clock;

@@ -19,7 +19,14 @@ import { createJobsCommand } from './commands/jobs.js';
 import { createPaymentsCommand } from './commands/payments.js';
 import { createResendMailCommand } from './commands/resend-mail.js';
 import { createSyncStatusCommand } from './commands/sync-status.js';
+import { findCustomerReference } from '../services/customers/index.js';
+import { customerIds } from '../views/customers.js';
+import { createCustomerOpenAction } from './actions/customer-open.js';
+import { createCustomerResendAction } from './actions/customer-resend.js';
+import { createCustomerCommand } from './commands/customer.js';
+import { createLookupCustomerShortcut } from './shortcuts/lookup-customer.js';
 import { createTranslateMessageShortcut } from './shortcuts/translate-message.js';
+import { createCustomerFindView } from './views/customer-find.js';
 import {
   action,
   command,
@@ -33,6 +40,9 @@ import {
 import { createResendConfirmView, createResendFindView, createResendPickView } from './views/resend-mail.js';
 
 export const translateShortcutId = 'translate_message';
+
+const lookers = ['clerk', 'accounting', 'exec'] as const satisfies readonly RoleName[];
+const messageText = (body: unknown) => String((body as { message?: { text?: unknown } }).message?.text ?? '');
 
 const periods = '[today|yesterday|YYYY-MM-DD|YYYY-MM|YYYY-MM-DD..YYYY-MM-DD]';
 
@@ -116,6 +126,32 @@ export const registry: readonly RegistryEntry[] = [
   view({ key: mailIds.findView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendFindView }),
   view({ key: mailIds.pickView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendPickView }),
   view({ key: mailIds.confirmView, roles: ['clerk', 'accounting'], answers: 'ack', create: createResendConfirmView }),
+  // Customer lookup: one customer's own records, for the help desk and the people it answers to.
+  command({
+    key: customerIds.command,
+    usage: 'EMAIL|USER_ID|NAME',
+    roles: lookers,
+    help: '/customer',
+    answers: 'later',
+    create: createCustomerCommand,
+  }),
+  shortcut({
+    key: customerIds.shortcut,
+    name: 'Look up customer',
+    roles: lookers,
+    answers: 'later',
+    create: createLookupCustomerShortcut,
+    auditArguments: (body) => findCustomerReference(messageText(body)),
+  }),
+  view({ key: customerIds.findView, roles: lookers, answers: 'ack', create: createCustomerFindView }),
+  action({ key: customerIds.open, roles: lookers, answers: 'later', create: createCustomerOpenAction }),
+  // The resend flow's own roles: exec looks, and does not resend.
+  action({
+    key: customerIds.resend,
+    roles: ['clerk', 'accounting'],
+    answers: 'later',
+    create: createCustomerResendAction,
+  }),
   // Anyone Banto knows: a customer's English mail is everyone's work. Not 'anyone': DeepL's quota is paid for.
   shortcut({
     key: translateShortcutId,

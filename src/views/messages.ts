@@ -50,6 +50,7 @@ const ja = {
     '/resend-mail':
       '顧客へのメール再送: `/resend-mail taro@example.com`、失敗分の一括再送: `/resend-mail failed today`',
     '/sync-status': '連携システムの同期状況 (エンジニアには「今すぐ同期」)',
+    '/customer': '顧客照会: `/customer taro@example.com`、`/customer 123`、`/customer 山田`',
   },
   paymentsTitle: (period: string) => `${period} の決済`,
   paymentsLine: (count: string, total: string) => `成功 ${count} 件 / 合計 ${total}`,
@@ -157,6 +158,7 @@ const en: Messages = {
     '/resend-mail':
       "Resend a customer's mail: `/resend-mail taro@example.com`; every failed one: `/resend-mail failed today`",
     '/sync-status': 'Partner syncs: health, lag, next run (engineers: Sync now)',
+    '/customer': 'Look a customer up: `/customer taro@example.com`, `/customer 123`, `/customer Yamada`',
   },
   paymentsTitle: (period: string) => `Payments, ${period}`,
   paymentsLine: (count: string, total: string) => `${count} succeeded / total ${total}`,

@@ -69,11 +69,19 @@ describe('the registry', () => {
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['clerk'])).map((c) => c.key),
-      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail', '/sync-status'],
+      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail', '/sync-status', '/customer'],
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['exec'])).map((c) => c.key),
-      ['/banto help', '/banto whoami', '/payments', '/banto templates', '/banto mail-status', '/sync-status'],
+      [
+        '/banto help',
+        '/banto whoami',
+        '/payments',
+        '/banto templates',
+        '/banto mail-status',
+        '/sync-status',
+        '/customer',
+      ],
     );
     assert.equal(decide(findEntry('action', 'sync_now'), new Set(['clerk', 'exec'])).allowed, false, 'engineers sync');
   });

@@ -162,6 +162,8 @@ export function createAuthorizeAndAudit(
     context.roles = roles.knownRolesOf(request.userId) ?? (await roles.rolesOf(request.userId));
     if (request.kind !== 'view') installRespond(args, request, context, logger);
     const found = handlers.get(`${request.kind} ${request.key}`);
+    // Allowed or refused, the row names what the request was about (a shortcut: the customer in the message).
+    if (found?.entry.auditArguments) request.arguments = found.entry.auditArguments(args.body);
     const decision = decide(found?.entry, context.roles);
     if (!found || !decision.allowed) {
       // Telling the person can fail (a channel the bot is not in); the refusal is audited all the same.

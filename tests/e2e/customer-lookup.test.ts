@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RecordedCall } from '../../src/local/emulator.js';
+import { approveAllDrafts } from '../../src/services/mail/templates.js';
+import { readProviderEvent } from '../../src/services/provider/event.js';
+import { recordProviderEvent } from '../../src/services/provider/record.js';
+import { customerIds } from '../../src/views/customers.js';
+import { demoConfigPath, startTestBanto, waitForAuditRows, type TestBanto } from '../helpers/banto.js';
+import { databaseKinds } from '../helpers/databases.js';
+
+const CLERK = 'U03CLERK';
+const EXEC = 'U01EXEC';
+const ENGINEER = 'U04ENG';
+const GUEST = 'U05GUEST';
+const GENERAL = 'C0GENERAL';
+const notice = { service_name: 'Banto News', name: '山田 太郎', headline: 'お知らせ', body: '本文' };
+
+/** The demo config, with the payments table's provider charge id mapped (the column the test adds). */
+function configWithChargeIds(): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'banto-config-'));
+  const path = join(dir, 'banto.yml');
+  const demo = readFileSync(demoConfigPath, 'utf8');
+  writeFileSync(
+    path,
+    demo.replace(/^ {2}schema: \{\}/m, '  schema: { payments: { provider_charge_id: stripe_charge } }'),
+  );
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+for (const kind of databaseKinds)
+  describe(`customer lookup through the emulator, signed HTTP (${kind})`, () => {
+    let t: TestBanto;
+    let config: { path: string; remove(): void };
+    let customer: { id: string; email: string; name: string };
+    let paymentIds: string[];
+    let mailId: number;
+    before(async () => {
+      config = configWithChargeIds();
+      t = await startTestBanto(kind, { receiving: 'http', users: 60, env: { BANTO_CONFIG: config.path } });
+      const db = t.banto.db;
+      await approveAllDrafts(db, 'demo-seed', t.clock.now());
+      await db.schema.alterTable('payments', (c) => c.string('stripe_charge', 64).nullable());
+      const [payer] = (await db('payments').groupBy('user_id').orderBy('user_id').limit(1).select('user_id')) as {
+        user_id: number;
+      }[];
+      const user = (await db('users').where({ id: payer?.user_id }).first('id', 'email', 'name')) as {
+        id: number;
+        email: string;
+        name: string;
+      };
+      customer = { id: String(user.id), email: user.email, name: user.name };
+      paymentIds = ((await db('payments').where({ user_id: user.id }).pluck('id')) as number[]).map(String);
+      const latest = Math.max(...paymentIds.map(Number));
+      await db('payments').where({ id: latest }).update({ stripe_charge: 'ch_lookup_1' });
+      const payload = JSON.stringify({
+        id: 'evt_lookup_refund',
+        object: 'event',
+        type: 'charge.refunded',
+        created: Math.floor(t.clock.now().toSeconds()) - 3600,
+        data: {
+          object: {
+            id: 'ch_lookup_1',
+            amount_refunded: 1480,
+            currency: 'jpy',
+            customer: 'cus_lookup',
+            refunds: { data: [{ reason: 'requested_by_customer' }] },
+          },
+        },
+      });
+      await recordProviderEvent(db, readProviderEvent(JSON.parse(payload), payload), {
+        now: t.clock.now(),
+        zone: 'Asia/Tokyo',
+      });
+      mailId = (
+        await t.banto.mail.enqueue({
+          template: 'account-notice',
+          to: customer.email,
+          userId: customer.id,
+          params: notice,
+          dedupeKey: 'lookup-mail',
+        })
+      ).id;
+      // Two customers whose names share a part no one else's has.
+      const two = (await db('users').whereNot({ id: user.id }).orderBy('id').limit(2).pluck('id')) as number[];
+      await db('users').where({ id: two[0] }).update({ name: '照会 一郎' });
+      await db('users').where({ id: two[1] }).update({ name: '照会 二郎' });
+    });
+    after(async () => {
+      await t.close();
+      config.remove();
+    });
+
+    const emulator = () => t.banto.emulator!;
+    const next = async (method: string, act: () => Promise<unknown>): Promise<RecordedCall> => {
+      const from = emulator().calls.length;
+      await act();
+      return emulator().waitForCall(method, (c) => emulator().calls.indexOf(c) >= from);
+    };
+    const lookup = (userId: string, text: string) =>
+      next('views.open', () => emulator().sendCommand({ userId, channelId: GENERAL, command: '/customer', text }));
+    const viewOf = (call: RecordedCall) => JSON.stringify(call.args.view);
+
+    /** The record modal shows this customer's own rows, and nobody else's. */
+    const assertRecordOf = (view: string) => {
+      assert.match(view, new RegExp(`\\*${customer.name}\\* \\(ユーザー ${customer.id}, ${customer.email}\\)`));
+      assert.match(view, /"callback_id":"customer_record"/);
+      const shown = [...view.matchAll(/\\n#(\d+) \d{4}-\d{2}-\d{2} ¥/g)].map((m) => m[1] ?? '');
+      assert.ok(shown.length > 0, 'payments are listed');
+      for (const id of shown) assert.ok(paymentIds.includes(id), `payment #${id} is the customer's`);
+      assert.match(view, /返金 ¥1,480 \(requested_by_customer\)/);
+      assert.match(view, new RegExp(`#${mailId} \\d{4}-\\d{2}-\\d{2} \\d\\d:\\d\\d account-notice`));
+      assert.doesNotMatch(view, /合計|total/i, 'no total over customers');
+    };
+
+    it('finds the customer by e-mail and by id; each lookup is audited with whom it looked at', async () => {
+      const byEmail = await lookup(CLERK, customer.email.toUpperCase());
+      assertRecordOf(viewOf(byEmail));
+      assert.match(viewOf(byEmail), new RegExp(`"action_id":"customer_resend","value":"${mailId}"`));
+      assertRecordOf(viewOf(await lookup(CLERK, customer.id)));
+      const rows = await waitForAuditRows(t.banto, 2, (r) => r.name === '/customer' && r.user_id === CLERK);
+      assert.deepEqual(
+        rows.map((r) => [r.outcome, r.result]),
+        [
+          ['allowed', `customer ${customer.id}`],
+          ['allowed', `customer ${customer.id}`],
+        ],
+      );
+      const exec = await lookup(EXEC, customer.id);
+      assertRecordOf(viewOf(exec));
+      assert.doesNotMatch(viewOf(exec), /customer_resend/, 'exec looks, and does not resend');
+    });
+
+    it('gives a pick list for part of a name, names and addresses only; Open shows that one', async () => {
+      const pick = await lookup(CLERK, '照会');
+      const view = viewOf(pick);
+      assert.match(view, /2 人が一致しました/);
+      assert.match(view, /照会 一郎/);
+      assert.match(view, /照会 二郎/);
+      assert.doesNotMatch(view, /¥/, 'no figures in a pick list');
+      const viewId = String((pick.response.view as { id: string }).id);
+      const first = /"action_id":"customer_open","value":"(\d+)"/.exec(view)?.[1] ?? '';
+      const opened = await next('views.update', () =>
+        emulator().pressButton({ userId: CLERK, actionId: customerIds.open, value: first, viewId }),
+      );
+      assert.match(viewOf(opened), new RegExp(`\\(ユーザー ${first},`));
+      await waitForAuditRows(t.banto, 1, (r) => r.name === customerIds.open && r.result === `customer ${first}`);
+      const none = await lookup(CLERK, 'nobody@example.jp');
+      assert.match(viewOf(none), /「nobody@example.jp」に一致する顧客が見つかりません/);
+    });
+
+    it('Resend goes through the resend flow: its confirmation, then a new linked message', async () => {
+      const record = await lookup(CLERK, customer.email);
+      const viewId = String((record.response.view as { id: string }).id);
+      const pushed = await next('views.push', () =>
+        emulator().pressButton({ userId: CLERK, actionId: customerIds.resend, value: String(mailId), viewId }),
+      );
+      assert.match(viewOf(pushed), /"callback_id":"resend_confirm"/);
+      const confirmId = String((pushed.response.view as { id: string }).id);
+      const confirmed = await emulator().submitView({ userId: CLERK, viewId: confirmId, values: {} });
+      const resentId = Number(/再送をキューに入れました: #(\d+)/.exec(JSON.stringify(confirmed.body?.view))?.[1]);
+      const resent = await t.banto.mail.find(resentId);
+      assert.equal(resent?.resendOf, mailId);
+      assert.equal(resent?.requestedBy, CLERK);
+    });
+
+    it('refuses an engineer and someone with no role, with an audit row naming the customer', async () => {
+      for (const userId of [ENGINEER, GUEST]) {
+        const reply = await emulator().sendCommand({
+          userId,
+          channelId: GENERAL,
+          command: '/customer',
+          text: customer.email,
+        });
+        assert.match(String(reply.body?.text), /窓口 \(clerk\)・経理 \(accounting\)・経営 \(exec\)|clerk/);
+      }
+      const rows = await waitForAuditRows(t.banto, 2, (r) => r.name === '/customer' && r.outcome === 'refused');
+      assert.deepEqual(
+        rows.map((r) => [r.user_id, r.arguments]),
+        [
+          [ENGINEER, customer.email],
+          [GUEST, customer.email],
+        ],
+      );
+    });
+
+    it('"Look up customer" on a message opens the customer it names; refused, it still names them', async () => {
+      const message = {
+        text: `お客様 <mailto:${customer.email}|${customer.email}> から返金の問い合わせです`,
+        user: GUEST,
+      };
+      const opened = await next('views.open', () =>
+        emulator().messageShortcut({ userId: CLERK, channelId: GENERAL, callbackId: customerIds.shortcut, message }),
+      );
+      assertRecordOf(viewOf(opened));
+      await emulator().messageShortcut({
+        userId: GUEST,
+        channelId: GENERAL,
+        callbackId: customerIds.shortcut,
+        message,
+      });
+      const rows = await waitForAuditRows(t.banto, 2, (r) => r.name === customerIds.shortcut);
+      assert.deepEqual(
+        rows.map((r) => [r.user_id, r.outcome, r.arguments, r.result]),
+        [
+          [CLERK, 'allowed', customer.email, `customer ${customer.id}`],
+          [GUEST, 'refused', customer.email, null],
+        ],
+      );
+    });
+  });
