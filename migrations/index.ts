@@ -9,6 +9,7 @@ import * as jobEffects from './0007_banto_job_effects.js';
 import * as sync from './0008_banto_sync.js';
 import * as providerEvents from './0009_banto_provider_events.js';
 import * as devRefresh from './0010_banto_dev_refresh.js';
+import * as helpRequests from './0011_banto_help_requests.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008_banto_sync': sync,
   '0009_banto_provider_events': providerEvents,
   '0010_banto_dev_refresh': devRefresh,
+  '0011_banto_help_requests': helpRequests,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -196,7 +196,8 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents, translator, customers } = services;
+    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents, translator, customers, requests } =
+      services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
@@ -215,6 +216,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       sync,
       translator,
       customers,
+      requests,
       onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());

@@ -21,6 +21,7 @@ import { createMailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
 import { createCustomerService } from './services/customers/index.js';
+import { createRequestService } from './services/requests/index.js';
 import { createTranslator } from './services/translate/index.js';
 import type { ProviderEvent } from './services/provider/event.js';
 import { postPendingEvents } from './services/provider/post.js';
@@ -194,5 +195,18 @@ export function createServices({
     zone: config.timezone,
     recentMail: (who, limit) => mail.recentOf(who, limit),
   });
-  return { roles, alerts, checkBillingChannel, payments, mail, jobs, sync, providerEvents, translator, customers };
+  const requests = createRequestService({ db, clock, schema: config.billing.schema });
+  return {
+    roles,
+    alerts,
+    checkBillingChannel,
+    payments,
+    mail,
+    jobs,
+    sync,
+    providerEvents,
+    translator,
+    customers,
+    requests,
+  };
 }

@@ -39,7 +39,10 @@ export async function openCustomer(
     return renderCustomerFind(locale, userId, customerMessages(locale).notFound(userId));
   }
   context.auditResult = `customer ${found.record.id}`;
+  // Resending and asking for a refund or a cancellation are the help desk's and accounting's, not exec's.
+  const deskWork = resenders.some((role) => context.roles.has(role));
   return renderCustomerRecord(found.record, found.mails, locale, clock.zone, {
-    canResend: resenders.some((role) => context.roles.has(role)),
+    canResend: deskWork,
+    canRequest: deskWork,
   });
 }

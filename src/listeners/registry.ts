@@ -22,11 +22,15 @@ import { createSyncStatusCommand } from './commands/sync-status.js';
 import { findCustomerReference } from '../services/customers/index.js';
 import { customerIds } from '../views/customers.js';
 import { createCustomerOpenAction } from './actions/customer-open.js';
+import { createCustomerRequestAction } from './actions/customer-request.js';
 import { createCustomerResendAction } from './actions/customer-resend.js';
+import { createRequestStepAction } from './actions/request-step.js';
 import { createCustomerCommand } from './commands/customer.js';
 import { createLookupCustomerShortcut } from './shortcuts/lookup-customer.js';
 import { createTranslateMessageShortcut } from './shortcuts/translate-message.js';
 import { createCustomerFindView } from './views/customer-find.js';
+import { createCustomerRequestView } from './views/customer-request.js';
+import { requestIds } from '../views/requests.js';
 import {
   action,
   command,
@@ -151,6 +155,38 @@ export const registry: readonly RegistryEntry[] = [
     roles: ['clerk', 'accounting'],
     answers: 'later',
     create: createCustomerResendAction,
+  }),
+  // Refunds and cancellations: a clerk (or accounting) asks, accounting decides and carries out, never the asker.
+  action({
+    key: requestIds.refund,
+    roles: ['clerk', 'accounting'],
+    answers: 'later',
+    create: (deps) => createCustomerRequestAction(deps, 'refund'),
+  }),
+  action({
+    key: requestIds.cancel,
+    roles: ['clerk', 'accounting'],
+    answers: 'later',
+    create: (deps) => createCustomerRequestAction(deps, 'cancel'),
+  }),
+  view({ key: requestIds.view, roles: ['clerk', 'accounting'], answers: 'ack', create: createCustomerRequestView }),
+  action({
+    key: requestIds.approve,
+    roles: ['accounting'],
+    answers: 'later',
+    create: (deps) => createRequestStepAction(deps, 'approve'),
+  }),
+  action({
+    key: requestIds.reject,
+    roles: ['accounting'],
+    answers: 'later',
+    create: (deps) => createRequestStepAction(deps, 'reject'),
+  }),
+  action({
+    key: requestIds.done,
+    roles: ['accounting'],
+    answers: 'later',
+    create: (deps) => createRequestStepAction(deps, 'done'),
   }),
   // Anyone Banto knows: a customer's English mail is everyone's work. Not 'anyone': DeepL's quota is paid for.
   shortcut({

@@ -5,6 +5,7 @@ import { customerMessages } from './customer-messages.js';
 import { formatYen } from './format.js';
 import { sectionBlock } from './message.js';
 import type { Locale } from './messages.js';
+import { requestButtons } from './requests.js';
 import { fitToSlack } from './slack-limits.js';
 
 export const customerIds = {
@@ -79,7 +80,7 @@ export function renderCustomerRecord(
   mails: OutboxMail[],
   locale: Locale,
   zone: string,
-  { canResend }: { canResend: boolean },
+  { canResend, canRequest }: { canResend: boolean; canRequest: boolean },
 ): View {
   const m = customerMessages(locale);
   const day = (at: CustomerRecord['createdAt']) => at.setZone(zone).toFormat('yyyy-MM-dd');
@@ -123,5 +124,6 @@ export function renderCustomerRecord(
       },
       ...(canResend ? { accessory: button(m.resend, customerIds.resend, String(mail.id)) } : {}),
     });
+  if (canRequest) blocks.push(requestButtons(record.id, locale));
   return modal(customerIds.recordView, m.title, blocks, { private_metadata: record.id });
 }

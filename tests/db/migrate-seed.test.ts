@@ -30,6 +30,7 @@ for (const kind of databaseKinds) {
         '0008_banto_sync',
         '0009_banto_provider_events',
         '0010_banto_dev_refresh',
+        '0011_banto_help_requests',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

@@ -8,6 +8,7 @@ import { approveAllDrafts } from '../../src/services/mail/templates.js';
 import { readProviderEvent } from '../../src/services/provider/event.js';
 import { recordProviderEvent } from '../../src/services/provider/record.js';
 import { customerIds } from '../../src/views/customers.js';
+import { requestIds } from '../../src/views/requests.js';
 import { demoConfigPath, startTestBanto, waitForAuditRows, type TestBanto } from '../helpers/banto.js';
 import { databaseKinds } from '../helpers/databases.js';
 
@@ -15,6 +16,8 @@ const CLERK = 'U03CLERK';
 const EXEC = 'U01EXEC';
 const ENGINEER = 'U04ENG';
 const GUEST = 'U05GUEST';
+const ACCOUNTING = 'U02ACCT';
+const ACCOUNTING2 = 'U07ACCT2';
 const GENERAL = 'C0GENERAL';
 const notice = { service_name: 'Banto News', name: '山田 太郎', headline: 'お知らせ', body: '本文' };
 
@@ -208,6 +211,99 @@ for (const kind of databaseKinds)
           [CLERK, 'allowed', customer.email, `customer ${customer.id}`],
           [GUEST, 'refused', customer.email, null],
         ],
+      );
+    });
+
+    it("a clerk's refund request: accounting approves once, the clerk is told; nobody decides their own", async () => {
+      const record = await lookup(CLERK, customer.id);
+      const viewId = String((record.response.view as { id: string }).id);
+      assert.match(viewOf(record), /"action_id":"customer_request_refund"/);
+      const form = await next('views.push', () =>
+        emulator().pressButton({ userId: CLERK, actionId: requestIds.refund, value: customer.id, viewId }),
+      );
+      const payment =
+        /"value":"(\d+)"/.exec(JSON.stringify((form.args.view as { blocks: unknown[] }).blocks[1]))?.[1] ?? '';
+      assert.ok(paymentIds.includes(payment), "the form offers the customer's own payments");
+      const formId = String((form.response.view as { id: string }).id);
+      const emptyReason = await emulator().submitView({
+        userId: CLERK,
+        viewId: formId,
+        values: { target: { id: payment }, reason: { text: '   ' } },
+      });
+      assert.equal(emptyReason.body?.response_action, 'errors');
+      const posted = await next('chat.postMessage', () =>
+        emulator().submitView({
+          userId: CLERK,
+          viewId: formId,
+          values: { target: { id: payment }, reason: { text: '二重請求のため' } },
+        }),
+      );
+      assert.equal(posted.args.channel, 'C0BILLING');
+      const post = JSON.stringify(posted.args);
+      const requestId = /返金の依頼 #(\d+)/.exec(post)?.[1] ?? '';
+      assert.match(post, /二重請求のため/);
+      assert.match(post, /"action_id":"request_approve"/);
+      const ts = String(posted.response.ts);
+      const press = (userId: string, actionId: string) =>
+        emulator().pressButton({ userId, actionId, value: requestId, channelId: 'C0BILLING', messageTs: ts });
+      const row = () => t.banto.db('banto_help_requests').where({ id: requestId }).first();
+
+      // The clerk holds no accounting role: refused by the gate.
+      await press(CLERK, requestIds.approve);
+      await waitForAuditRows(t.banto, 1, (r) => r.name === requestIds.approve && r.outcome === 'refused');
+      const told = await next('chat.postMessage', () => press(ACCOUNTING, requestIds.approve));
+      assert.equal(told.args.channel, CLERK);
+      assert.match(String(told.args.text), new RegExp(`返金の依頼 #${requestId}: :white_check_mark: 承認済み`));
+      const updated = emulator().callsTo('chat.update').at(-1);
+      assert.match(JSON.stringify(updated?.args), /"action_id":"request_done"/);
+      const approved = await row();
+      assert.equal(approved.state, 'approved');
+      assert.equal(approved.decided_by, ACCOUNTING);
+
+      // A second press (here by the other accountant) changes nothing.
+      const again = await next('response_url', () => press(ACCOUNTING2, requestIds.approve));
+      assert.match(String(again.args.text), /すでに処理されています/);
+      assert.deepEqual(await row(), approved);
+
+      const done = await next('chat.postMessage', () => press(ACCOUNTING2, requestIds.done));
+      assert.match(String(done.args.text), /完了/);
+      assert.equal((await row()).state, 'done');
+    });
+
+    it('accounting may ask too, and then cannot decide their own request', async () => {
+      const record = await lookup(ACCOUNTING, customer.id);
+      const viewId = String((record.response.view as { id: string }).id);
+      const form = await next('views.push', () =>
+        emulator().pressButton({ userId: ACCOUNTING, actionId: requestIds.cancel, value: customer.id, viewId }),
+      );
+      const subscription = /"value":"(\d+)"/.exec(
+        JSON.stringify((form.args.view as { blocks: unknown[] }).blocks[1]),
+      )?.[1];
+      assert.ok(subscription, "the form offers the customer's subscription");
+      const posted = await next('chat.postMessage', () =>
+        emulator().submitView({
+          userId: ACCOUNTING,
+          viewId: String((form.response.view as { id: string }).id),
+          values: { target: { id: subscription }, reason: { text: '本人から解約の申し出' } },
+        }),
+      );
+      const requestId = /解約の依頼 #(\d+)/.exec(JSON.stringify(posted.args))?.[1] ?? '';
+      const refused = await next('response_url', () =>
+        emulator().pressButton({
+          userId: ACCOUNTING,
+          actionId: requestIds.approve,
+          value: requestId,
+          channelId: 'C0BILLING',
+          messageTs: String(posted.response.ts),
+        }),
+      );
+      assert.match(String(refused.args.text), /自分の依頼は承認・却下・完了できません/);
+      const row = await t.banto.db('banto_help_requests').where({ id: requestId }).first();
+      assert.deepEqual([row.state, row.decided_by], ['pending', null]);
+      await waitForAuditRows(
+        t.banto,
+        1,
+        (r) => r.name === requestIds.approve && r.result === `request #${requestId}: own-request`,
       );
     });
   });

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { BantoError } from '../../errors.js';
+import { noticeModal } from '../../views/message.js';
+import { requestMessages } from '../../views/request-messages.js';
+import { renderRequestPost } from '../../views/requests.js';
+import type { Handler, HandlerDeps } from '../define.js';
+import { readInput, readJsonInput, textValue } from '../inputs.js';
+
+const metadata = z.object({ customerId: z.string().regex(/^\d{1,18}$/), kind: z.enum(['refund', 'cancel']) });
+const optionValue = z
+  .string()
+  .regex(/^\d{1,18}$/)
+  .nullish();
+
+/**
+ * The request form sent: recorded, the modal says so at once, then the request is posted to the billing channel
+ * (only while that channel passes the billing guard) with Approve and Reject for accounting.
+ */
+export function createCustomerRequestView({
+  requests,
+  customers,
+  billingChannel,
+  checkBillingChannel,
+  locale,
+  clock,
+  logger,
+}: HandlerDeps): Handler<'view', 'ack'> {
+  const m = requestMessages(locale);
+  return async ({ ack, view, body, client, context }) => {
+    const { customerId, kind } = readJsonInput(metadata, view.private_metadata, 'the request form');
+    const target = readInput(optionValue, view.state.values.target?.id?.selected_option?.value, 'the request target');
+    const reason = readInput(textValue, view.state.values.reason?.text?.value, 'the reason') ?? '';
+    let request;
+    try {
+      request = await requests.create({ kind, customerId, targetId: target ?? '', reason, requestedBy: body.user.id });
+    } catch (error) {
+      if (!(error instanceof BantoError) || !['INVALID_INPUT', 'REQUEST_TARGET'].includes(error.code)) throw error;
+      context.auditResult = error.code;
+      const block = error.code === 'INVALID_INPUT' ? 'reason' : 'target';
+      return ack({ response_action: 'errors', errors: { [block]: error.message } });
+    }
+    context.auditResult = `request #${request.id}: ${kind} of ${request.targetId} for customer ${customerId}`;
+    await ack({ response_action: 'update', view: noticeModal(m.modalTitle(m.kind[kind]), m.sent(request.id)) });
+    const name = (await customers.lookup(customerId))?.record.name ?? customerId;
+    try {
+      if (!(await checkBillingChannel(billingChannel)).allowed) throw new BantoError('CHANNEL_GUARD', 'refused');
+      const posted = await client.chat.postMessage({
+        channel: billingChannel,
+        ...renderRequestPost(request, name, locale, clock.zone),
+      });
+      await requests.markPosted(request.id, billingChannel, String(posted.ts));
+    } catch (error) {
+      logger.warn({ err: error, request: request.id }, 'could not post a help request to the billing channel');
+      await client.chat.postMessage({ channel: body.user.id, text: m.notPosted(request.id) });
+    }
+  };
+}

@@ -1,0 +1,169 @@
+import type { Knex } from 'knex';
+import type { DateTime } from 'luxon';
+import type { Clock } from '../../clock.js';
+import type { BillingSchema } from '../../config.js';
+import { insertReturningId } from '../../db/insert.js';
+import { fromDbTime, toDbTime } from '../../db/time.js';
+import { BantoError } from '../../errors.js';
+
+export type HelpRequestKind = 'refund' | 'cancel';
+export type HelpRequestState = 'pending' | 'approved' | 'rejected' | 'done';
+
+export interface HelpRequest {
+  id: number;
+  kind: HelpRequestKind;
+  customerId: string;
+  /** The payment to refund, or the subscription to cancel. */
+  targetId: string;
+  amount: number | undefined;
+  reason: string;
+  requestedBy: string;
+  requestedAt: DateTime;
+  state: HelpRequestState;
+  decidedBy: string | undefined;
+  decidedAt: DateTime | undefined;
+  doneBy: string | undefined;
+  channel: string | undefined;
+  messageTs: string | undefined;
+}
+
+/** What pressing a button did: the request moved, or why it did not. */
+export type Step =
+  | { outcome: 'moved'; request: HelpRequest }
+  | { outcome: 'own-request'; request: HelpRequest }
+  | { outcome: 'already'; request: HelpRequest };
+
+interface Row {
+  id: number;
+  kind: HelpRequestKind;
+  customer_id: string;
+  payment_id: string | null;
+  subscription_id: string | null;
+  amount: number | string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: string;
+  state: HelpRequestState;
+  decided_by: string | null;
+  decided_at: string | null;
+  done_by: string | null;
+  channel: string | null;
+  message_ts: string | null;
+}
+
+const toRequest = (r: Row): HelpRequest => ({
+  id: Number(r.id),
+  kind: r.kind,
+  customerId: r.customer_id,
+  targetId: (r.kind === 'refund' ? r.payment_id : r.subscription_id) ?? '',
+  amount: r.amount === null ? undefined : Number(r.amount),
+  reason: r.reason,
+  requestedBy: r.requested_by,
+  requestedAt: fromDbTime(r.requested_at),
+  state: r.state,
+  decidedBy: r.decided_by ?? undefined,
+  decidedAt: r.decided_at ? fromDbTime(r.decided_at) : undefined,
+  doneBy: r.done_by ?? undefined,
+  channel: r.channel ?? undefined,
+  messageTs: r.message_ts ?? undefined,
+});
+
+export interface RequestServiceDeps {
+  db: Knex;
+  clock: Clock;
+  schema: BillingSchema;
+}
+
+/**
+ * Refund and cancellation requests: asked by one person, decided by another (never the same), then carried out.
+ * Without a payment-provider connection, carrying out is a person's task, closed with "Done".
+ */
+export function createRequestService({ db, clock, schema }: RequestServiceDeps) {
+  const get = async (id: number) => {
+    const row = (await db('banto_help_requests').where({ id }).first()) as Row | undefined;
+    if (!row) throw new BantoError('REQUEST_NOT_FOUND', `no request #${id}`);
+    return toRequest(row);
+  };
+
+  /** The payment (succeeded, the customer's own) or the subscription (the customer's own, not cancelled yet). */
+  async function readTarget(kind: HelpRequestKind, customerId: string, targetId: string) {
+    if (kind === 'refund') {
+      const p = schema.payments;
+      const row = (await db(p.table)
+        .where({ [p.id]: targetId, [p.user_id]: customerId, [p.status]: 'succeeded' })
+        .first({ amount: p.amount })) as { amount: number } | undefined;
+      return row && Number(row.amount);
+    }
+    const s = schema.subscriptions;
+    const row = (await db(s.table)
+      .where({ [s.id]: targetId, [s.user_id]: customerId })
+      .whereNot(s.status, 'cancelled')
+      .first({ amount: s.amount })) as { amount: number } | undefined;
+    return row && Number(row.amount);
+  }
+
+  /** A step from one state to the next, by anyone but the requester, once. */
+  async function step(
+    id: number,
+    by: string,
+    [from, to]: [HelpRequestState, HelpRequestState],
+    who: 'decided' | 'done',
+  ): Promise<Step> {
+    const before = await get(id);
+    if (before.requestedBy === by) return { outcome: 'own-request', request: before };
+    // Conditional on the state it moves from: of two presses, or two replicas, one moves it.
+    const changed = await db('banto_help_requests')
+      .where({ id, state: from })
+      .update({ state: to, [`${who}_by`]: by, [`${who}_at`]: toDbTime(clock.now()) });
+    return { outcome: changed === 1 ? 'moved' : 'already', request: await get(id) };
+  }
+
+  return {
+    get,
+    async create(input: {
+      kind: HelpRequestKind;
+      customerId: string;
+      targetId: string;
+      reason: string;
+      requestedBy: string;
+    }) {
+      const reason = input.reason.trim();
+      if (reason.length === 0 || reason.length > 500)
+        throw new BantoError('INVALID_INPUT', 'a reason of 1 to 500 characters');
+      const amount = await readTarget(input.kind, input.customerId, input.targetId);
+      if (amount === undefined)
+        throw new BantoError(
+          'REQUEST_TARGET',
+          `${input.kind === 'refund' ? 'payment' : 'subscription'} ${input.targetId} is not one this customer can have ${input.kind === 'refund' ? 'refunded' : 'cancelled'}`,
+        );
+      const id = await insertReturningId(db, 'banto_help_requests', {
+        kind: input.kind,
+        customer_id: input.customerId,
+        payment_id: input.kind === 'refund' ? input.targetId : null,
+        subscription_id: input.kind === 'cancel' ? input.targetId : null,
+        amount,
+        reason,
+        requested_by: input.requestedBy,
+        requested_at: toDbTime(clock.now()),
+        state: 'pending',
+      });
+      return get(id);
+    },
+    markPosted: (id: number, channel: string, ts: string) =>
+      db('banto_help_requests').where({ id }).update({ channel, message_ts: ts }),
+    decide: (id: number, by: string, decision: 'approve' | 'reject') =>
+      step(id, by, ['pending', decision === 'approve' ? 'approved' : 'rejected'], 'decided'),
+    complete: (id: number, by: string) => step(id, by, ['approved', 'done'], 'done'),
+    /** A person's requests still waiting for a decision or to be carried out. */
+    async openOf(userId: string): Promise<HelpRequest[]> {
+      const rows = (await db('banto_help_requests')
+        .where({ requested_by: userId })
+        .whereIn('state', ['pending', 'approved'])
+        .orderBy('id', 'desc')
+        .limit(20)) as Row[];
+      return rows.map(toRequest);
+    },
+  };
+}
+
+export type RequestService = ReturnType<typeof createRequestService>;
