@@ -196,8 +196,19 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const { roles, checkBillingChannel, payments, jobs, mail, sync, providerEvents, translator, customers, requests } =
-      services;
+    const {
+      roles,
+      checkBillingChannel,
+      payments,
+      jobs,
+      mail,
+      sync,
+      providerEvents,
+      translator,
+      customers,
+      requests,
+      home,
+    } = services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
@@ -217,6 +228,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       translator,
       customers,
       requests,
+      home,
       onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());

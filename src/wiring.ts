@@ -22,6 +22,7 @@ import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
 import { createCustomerService } from './services/customers/index.js';
 import { createRequestService } from './services/requests/index.js';
+import { createHomeService } from './services/home/index.js';
 import { createTranslator } from './services/translate/index.js';
 import type { ProviderEvent } from './services/provider/event.js';
 import { postPendingEvents } from './services/provider/post.js';
@@ -196,6 +197,26 @@ export function createServices({
     recentMail: (who, limit) => mail.recentOf(who, limit),
   });
   const requests = createRequestService({ db, clock, schema: config.billing.schema });
+  const home = createHomeService({
+    summarize: async (day) => {
+      const parsed = payments.parsePeriod(day);
+      if ('problem' in parsed) throw new BantoError('PERIOD', day);
+      return payments.summarize(parsed.period);
+    },
+    openRequestsOf: (userId) => requests.openOf(userId),
+    mailToday: () => {
+      const today = clock.now().startOf('day');
+      return mail.status(today, today.plus({ days: 1 }));
+    },
+    openAlerts: () => alerts.listOpen(),
+    jobs: async () =>
+      (await jobs.status()).map((j) => ({
+        name: j.name,
+        enabled: j.enabled,
+        lastRun: j.lastRun && { status: j.lastRun.status, finishedAt: j.lastRun.finishedAt, error: j.lastRun.error },
+      })),
+    sources: () => sync.status(),
+  });
   return {
     roles,
     alerts,
@@ -208,5 +229,6 @@ export function createServices({
     translator,
     customers,
     requests,
+    home,
   };
 }

@@ -5,6 +5,7 @@ import type { ChannelGuard } from '../services/access/channel-guard.js';
 import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { CustomerService } from '../services/customers/index.js';
+import type { HomeService } from '../services/home/index.js';
 import type { RequestService } from '../services/requests/index.js';
 import type { MailService } from '../services/mail/index.js';
 import type { PaymentsService } from '../services/payments/index.js';
@@ -21,6 +22,7 @@ export interface ListenerDeps {
   translator: Translator;
   customers: CustomerService;
   requests: RequestService;
+  home: HomeService;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;
   clock: Clock;

@@ -24,6 +24,7 @@ import { customerIds } from '../views/customers.js';
 import { createCustomerOpenAction } from './actions/customer-open.js';
 import { createCustomerRequestAction } from './actions/customer-request.js';
 import { createCustomerResendAction } from './actions/customer-resend.js';
+import { createHomeCustomerSearchAction } from './actions/home-customer-search.js';
 import { createRequestStepAction } from './actions/request-step.js';
 import { createCustomerCommand } from './commands/customer.js';
 import { createLookupCustomerShortcut } from './shortcuts/lookup-customer.js';
@@ -31,6 +32,7 @@ import { createTranslateMessageShortcut } from './shortcuts/translate-message.js
 import { createCustomerFindView } from './views/customer-find.js';
 import { createCustomerRequestView } from './views/customer-request.js';
 import { requestIds } from '../views/requests.js';
+import { homeIds } from '../views/home.js';
 import {
   action,
   command,
@@ -148,6 +150,7 @@ export const registry: readonly RegistryEntry[] = [
     auditArguments: (body) => findCustomerReference(messageText(body)),
   }),
   view({ key: customerIds.findView, roles: lookers, answers: 'ack', create: createCustomerFindView }),
+  action({ key: homeIds.customerSearch, roles: lookers, answers: 'later', create: createHomeCustomerSearchAction }),
   action({ key: customerIds.open, roles: lookers, answers: 'later', create: createCustomerOpenAction }),
   // The resend flow's own roles: exec looks, and does not resend.
   action({

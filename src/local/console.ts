@@ -39,6 +39,8 @@ const usage = (commands: NonNullable<ConsoleOptions['commands']>) => {
   users | channels           who and where you can be
   as <user id or name>       act as another person
   in <channel id or #name>   type in another channel
+  home                       open your Home tab (what your roles may see)
+  shortcut <name> <text>     a message shortcut on a message with <text>: translate, lookup
   <number>                   press that button
   fill                       fill in and submit the open modal
   partner down | partner up  the demo partner answers 503 (watch /sync-status and the alert), or answers again
@@ -143,6 +145,9 @@ class ConsoleSession {
           ? this.channelLabel(this.state.channelId)
           : `${this.channelLabel(this.state.channelId)}, only you`;
       this.show(`[${where}]`, a.blocks, a.text, { channelId: this.state.channelId });
+    } else if (call.method === 'views.publish') {
+      if (a.user_id !== this.state.userId) return;
+      this.show('[Home]', (a.view as { blocks?: unknown }).blocks, '', {});
     } else if (call.method.startsWith('views.'))
       this.showView(
         (call.response.view ?? {}) as Record<string, unknown>,
@@ -203,6 +208,22 @@ class ConsoleSession {
     );
   }
 
+  /** `shortcut translate Hello there`: the message shortcut chosen on a message saying "Hello there". */
+  private async shortcut(arg: string) {
+    const [name = '', ...words] = arg.split(/\s+/);
+    const callbackId = ({ translate: 'translate_message', lookup: 'lookup_customer' } as Record<string, string>)[name];
+    if (!callbackId || words.length === 0) return this.say('Usage: shortcut translate <text> | shortcut lookup <text>');
+    this.buttons = [];
+    this.showReply(
+      await this.options.emulator.messageShortcut({
+        userId: this.state.userId,
+        channelId: this.state.channelId,
+        callbackId,
+        message: { text: words.join(' '), user: this.state.userId },
+      }),
+    );
+  }
+
   private switchPartner(arg: string) {
     const { partner } = this.options;
     if (!partner) return this.say('No demo partner here: the config names sync sources of its own.');
@@ -227,6 +248,11 @@ class ConsoleSession {
     if (word === 'in') return this.choose(arg, 'channel');
     if (word === 'fill') return this.fill();
     if (word === 'partner') return this.switchPartner(arg);
+    if (word === 'home') {
+      this.buttons = [];
+      return this.showReply(await emulator.openHomeTab(this.state.userId));
+    }
+    if (word === 'shortcut') return this.shortcut(arg);
     if (word === 'quit' || word === 'exit') return void this.rl.close();
     if (word.startsWith('/')) {
       this.buttons = [];

@@ -452,6 +452,22 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     });
   }
 
+  /** `userId` opens Banto's Home tab: the app_home_opened event, as Slack sends it. */
+  openHomeTab(userId: string): Promise<SlackReply> {
+    const ts = `${Math.floor(Date.now() / 1000)}.${this.state.nextId('').padStart(6, '0')}`;
+    const body = {
+      token: 'deprecated-verification-token',
+      team_id: this.workspace.teamId,
+      api_app_id: this.workspace.appId,
+      type: 'event_callback',
+      event_id: this.state.nextId('Ev'),
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.workspace.teamId, user_id: this.workspace.botUserId, is_bot: true }],
+      event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: ts },
+    };
+    return this.deliver('events_api', body, JSON.stringify(body), 'application/json');
+  }
+
   /** An Events API callback (JSON, signed), e.g. an app_mention typed by `userId` in `channelId`. */
   sendEvent(input: {
     type: string;

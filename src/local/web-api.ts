@@ -96,6 +96,12 @@ export const webApiMethods: Record<string, Method> = {
     const id = str(args.view_id) || [...s.views.entries()].find(([, v]) => v.external_id === args.external_id)?.[0];
     return id && s.views.has(id) ? openView(args, s, id) : fail('not_found');
   },
+  // A person's Home tab: a home view published for a user of the workspace.
+  'views.publish': (args, s) => {
+    if (!s.workspace.users.some((u) => u.id === args.user_id)) return fail('user_not_found');
+    if ((args.view as { type?: unknown } | undefined)?.type !== 'home') return fail('invalid_arguments');
+    return openView(args, s, s.nextId('V'));
+  },
   'conversations.info': (args, s) => {
     const channel = channelInfo(s, str(args.channel));
     return channel ? { ok: true, channel } : fail('channel_not_found');

@@ -256,6 +256,8 @@ for (const kind of databaseKinds)
       assert.match(String(told.args.text), new RegExp(`返金の依頼 #${requestId}: :white_check_mark: 承認済み`));
       const updated = emulator().callsTo('chat.update').at(-1);
       assert.match(JSON.stringify(updated?.args), /"action_id":"request_done"/);
+      const home = await emulator().waitForCall('views.publish', (c) => c.args.user_id === CLERK);
+      assert.match(JSON.stringify(home.args.view), new RegExp(`#${requestId} 返金 — :white_check_mark: 承認済み`));
       const approved = await row();
       assert.equal(approved.state, 'approved');
       assert.equal(approved.decided_by, ACCOUNTING);

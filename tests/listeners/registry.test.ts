@@ -40,6 +40,7 @@ const scopesOf: Record<string, string[]> = {
   'views.open': [],
   'views.push': [],
   'views.update': [],
+  'views.publish': [],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
   'usergroups.users.list': ['usergroups:read'],

@@ -85,6 +85,15 @@ describe('local console', () => {
     );
   });
 
+  it('shows your Home tab with `home`, and sends a message shortcut with `shortcut`', async () => {
+    await type('as tanaka', /tanaka #/);
+    const home = await type('home', /\[Home\][\s\S]*使えるコマンド/);
+    assert.match(home, /顧客を検索/);
+    assert.doesNotMatch(home, /¥/, "a clerk's Home holds no figure");
+    await type('shortcut lookup お客様 #1 から問い合わせ', /\[modal: 顧客照会\][\s\S]*ユーザー 1,/);
+    await type('shortcut nothing', /Usage: shortcut translate <text> \| shortcut lookup <text>/);
+  });
+
   it('explains what it does not understand', async () => {
     await type('7', /Not a command or a button number: 7/);
     await type('users', /U03CLERK\s+tanaka/);

@@ -2,6 +2,7 @@ import type { Step } from '../../services/requests/index.js';
 import { requestMessages } from '../../views/request-messages.js';
 import { renderRequestPost } from '../../views/requests.js';
 import type { Handler, HandlerDeps } from '../define.js';
+import { publishHome } from '../home.js';
 import { decimalId, readInput } from '../inputs.js';
 
 type Move = 'approve' | 'reject' | 'done';
@@ -11,10 +12,8 @@ type Move = 'approve' | 'reject' | 'done';
  * press finds the request moved already and changes nothing. The post shows the new state, and the requester
  * hears it by DM.
  */
-export function createRequestStepAction(
-  { requests, customers, locale, clock }: HandlerDeps,
-  move: Move,
-): Handler<'action', 'later'> {
+export function createRequestStepAction(deps: HandlerDeps, move: Move): Handler<'action', 'later'> {
+  const { requests, customers, locale, clock } = deps;
   const m = requestMessages(locale);
   return async ({ action, body, client, respond, context }) => {
     const id = readInput(decimalId, action.type === 'button' ? action.value : undefined, 'the request id');
@@ -38,5 +37,7 @@ export function createRequestStepAction(
       channel: request.requestedBy,
       text: m.told(request.id, m.kind[request.kind], m.state[request.state], by),
     });
+    // The requester's Home lists their open requests: it shows the new state too.
+    await publishHome(deps, client, request.requestedBy);
   };
 }

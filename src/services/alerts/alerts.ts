@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { insertReturningId } from '../../db/insert.js';
-import { toDbTime } from '../../db/time.js';
+import { fromDbTime, toDbTime } from '../../db/time.js';
 
 /** How services reach people without knowing Slack: the alerts channel, with the on-call mention. */
 export interface Notifier {
@@ -23,6 +23,8 @@ export interface Alerts {
   /** Replies in the open alert's thread and closes it; false when none was open. */
   resolve(key: string, message: string): Promise<boolean>;
   isOpen(key: string): Promise<boolean>;
+  /** The alerts open now, the oldest first. */
+  listOpen(): Promise<{ key: string; message: string; openedAt: DateTime }[]>;
 }
 
 const table = 'banto_alerts';
@@ -90,6 +92,14 @@ export function createAlerts({
     },
     async isOpen(key) {
       return (await db(table).where({ open_key: key }).first()) !== undefined;
+    },
+    async listOpen() {
+      const rows = (await db(table).whereNotNull('open_key').orderBy('opened_at').limit(20)) as {
+        key: string;
+        message: string;
+        opened_at: string;
+      }[];
+      return rows.map((r) => ({ key: r.key, message: r.message, openedAt: fromDbTime(r.opened_at) }));
     },
   };
 }
