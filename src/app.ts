@@ -208,6 +208,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       customers,
       requests,
       home,
+      reports,
     } = services;
     await prepareData(options, db, clock, logger, mail);
 
@@ -229,6 +230,7 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       customers,
       requests,
       home,
+      reports,
       onRequestFinished,
     });
     stack.defer('listeners', () => listeners.drain());

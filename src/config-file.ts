@@ -8,6 +8,7 @@ import { cronProblem } from './services/jobs/slots.js';
 import { backupSchema, dataSchema } from './config-data.js';
 import { syncSchema } from './config-sync.js';
 import { translateSchema } from './config-translate.js';
+import { reportSchema } from './services/reports/definition.js';
 
 // The YAML file (BANTO_CONFIG): its schema, and what it becomes in the Config.
 
@@ -119,6 +120,9 @@ export const fileSchema = z.strictObject({
   backup: backupSchema,
   anonymize: z.string().min(1).default('config/anonymize.yml'),
   translate: translateSchema,
+  reports: z.array(reportSchema).default([]),
+  /** One report per file, beside `reports:`. */
+  reports_dir: z.string().min(1).default('config/reports'),
   jobs: z.strictObject({ retention_days: z.number().int().min(1).default(30) }).default({ retention_days: 30 }),
   billing: z
     .strictObject({

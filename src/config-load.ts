@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { fileSchema, readConfigFile, toFileSettings, zone } from './config-file.js';
@@ -9,6 +9,7 @@ import { translateSchema, type TranslateFileSettings } from './config-translate.
 import { roleNames, type Config, type SlackMode } from './config.js';
 import { ConfigError } from './errors.js';
 import type { TranslateSettings } from './services/translate/index.js';
+import { reportSchema, type Report } from './services/reports/definition.js';
 
 // The schemas of the environment and of the YAML file, and the Config they make. Imported by config.ts only when
 // a Config is loaded, so that a command that needs none (`banto env`, `--help`) never pays for zod and yaml.
@@ -88,6 +89,31 @@ function chooseSlackMode(env: z.infer<typeof envSchema>, problems: string[]): Sl
   return 'local';
 }
 
+/** `reports:` and every `*.yml` of `reports_dir` (one report each); a name used twice is a problem. */
+function readReports(file: z.infer<typeof fileSchema>, cwd: string, problems: string[]): Report[] {
+  const reports = [...file.reports];
+  const dir = isAbsolute(file.reports_dir) ? file.reports_dir : resolve(cwd, file.reports_dir);
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => /\.ya?ml$/.test(n))
+        .sort()
+    : [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const raw = readConfigFile(path, problems);
+    if (raw === undefined) continue;
+    const parsed = reportSchema.safeParse(raw);
+    if (parsed.success) reports.push(parsed.data);
+    else problems.push(...describeIssues(parsed.error, path));
+  }
+  const seen = new Set<string>();
+  for (const report of reports) {
+    if (seen.has(report.name)) problems.push(`reports: the name ${report.name} is used twice`);
+    seen.add(report.name);
+  }
+  return reports;
+}
+
 /**
  * The Config from an environment (with `.env` in `cwd`, which the given environment overrides) and the YAML
  * file; throws one ConfigError listing every problem. Pure: config.ts hands it process.env.
@@ -113,6 +139,7 @@ export function parseConfig({ env, cwd }: { env: Record<string, string | undefin
   const parsedFile = raw === undefined ? undefined : fileSchema.safeParse(raw);
   if (parsedFile && !parsedFile.success) problems.push(...describeIssues(parsedFile.error, ''));
   const sources = parsedFile?.success ? toSyncSources(parsedFile.data.sync, input, problems) : [];
+  const reports = parsedFile?.success ? readReports(parsedFile.data, cwd, problems) : [];
   if (problems.length > 0 || !parsedFile?.success) throw new ConfigError(problems);
 
   const file = parsedFile.data;
@@ -147,6 +174,7 @@ export function parseConfig({ env, cwd }: { env: Record<string, string | undefin
       cwd,
     ),
     demoPartner: e.BANTO_DEMO_PARTNER,
+    reports,
     profile: {
       name: e.BANTO_PROFILE,
       production: e.BANTO_PROFILE_PRODUCTION === '1',

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { AnonymizeSettings, BackupSettings, DataSettings } from './config-data.js';
 import type { SyncSource } from './services/sync/source.js';
 import type { TranslateSettings } from './services/translate/index.js';
+import type { Report } from './services/reports/definition.js';
 
 export { ConfigError } from './errors.js';
 
@@ -74,6 +75,8 @@ export interface Config {
    * `--yes` comes with BANTO_ALLOW_PROD_WRITES=1.
    */
   profile: { name: string | undefined; production: boolean; allowProductionWrites: boolean };
+  /** YAML `reports:` and `config/reports/*.yml`: saved reports (services/reports). */
+  reports: Report[];
 }
 
 /** YAML `mail:`; every key has a default, see config/banto.yml. */

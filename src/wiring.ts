@@ -23,6 +23,7 @@ import { createPaymentsService } from './services/payments/index.js';
 import { createCustomerService } from './services/customers/index.js';
 import { createRequestService } from './services/requests/index.js';
 import { createHomeService } from './services/home/index.js';
+import { createReportService } from './services/reports/index.js';
 import { createTranslator } from './services/translate/index.js';
 import type { ProviderEvent } from './services/provider/event.js';
 import { postPendingEvents } from './services/provider/post.js';
@@ -230,5 +231,6 @@ export function createServices({
     customers,
     requests,
     home,
+    reports: createReportService({ db, clock, reports: config.reports }),
   };
 }

@@ -27,6 +27,7 @@ import { createCustomerResendAction } from './actions/customer-resend.js';
 import { createHomeCustomerSearchAction } from './actions/home-customer-search.js';
 import { createRequestStepAction } from './actions/request-step.js';
 import { createCustomerCommand } from './commands/customer.js';
+import { createReportCommand } from './commands/report.js';
 import { createLookupCustomerShortcut } from './shortcuts/lookup-customer.js';
 import { createTranslateMessageShortcut } from './shortcuts/translate-message.js';
 import { createCustomerFindView } from './views/customer-find.js';
@@ -158,6 +159,15 @@ export const registry: readonly RegistryEntry[] = [
     roles: ['clerk', 'accounting'],
     answers: 'later',
     create: createCustomerResendAction,
+  }),
+  // Each report says which roles may run it; the command is open to every role, and lists only those.
+  command({
+    key: '/report',
+    usage: '[NAME args]',
+    roles: ['exec', 'accounting', 'clerk', 'engineer'],
+    help: '/report',
+    answers: 'later',
+    create: createReportCommand,
   }),
   // Refunds and cancellations: a clerk (or accounting) asks, accounting decides and carries out, never the asker.
   action({

@@ -70,7 +70,7 @@ describe('the registry', () => {
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['clerk'])).map((c) => c.key),
-      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail', '/sync-status', '/customer'],
+      ['/banto help', '/banto whoami', '/banto mail-status', '/resend-mail', '/sync-status', '/customer', '/report'],
     );
     assert.deepEqual(
       commandsAllowedFor(new Set(['exec'])).map((c) => c.key),
@@ -82,6 +82,7 @@ describe('the registry', () => {
         '/banto mail-status',
         '/sync-status',
         '/customer',
+        '/report',
       ],
     );
     assert.equal(decide(findEntry('action', 'sync_now'), new Set(['clerk', 'exec'])).allowed, false, 'engineers sync');

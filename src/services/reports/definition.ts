@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+// A saved report as written in YAML (`reports:` in the config, or one per file in config/reports/): one SELECT
+// with named, typed parameters, who may run it, and how its answer is shown.
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'lower-case words joined by dashes');
+const paramName = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lower-case letters, digits and _');
+
+const statement = z
+  .string()
+  .min(1)
+  .refine((sql) => !/;\s*\S/.test(sql), 'one statement only');
+
+const param = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('date'), default: z.string().optional() }),
+  /** A period as /payments takes it; the query binds `:NAME_from` and `:NAME_to` (UTC, [from, to)). */
+  z.strictObject({ type: z.literal('period'), default: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('integer'),
+    min: z.number().int().default(0),
+    max: z.number().int().default(1_000_000),
+    default: z.number().int().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('text'),
+    max: z.number().int().min(1).max(200).default(100),
+    default: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('choice'),
+    choices: z.array(z.string().min(1)).min(1),
+    default: z.string().optional(),
+  }),
+]);
+
+export const reportSchema = z
+  .strictObject({
+    name,
+    description: z.string().min(1).max(200),
+    /** One SELECT; parameters as `:name`, always bound, never pasted in. Per engine when their SQL differs. */
+    sql: z.union([statement, z.strictObject({ sqlite: statement, mysql: statement })]),
+    params: z.record(paramName, param).default({}),
+    roles: z.array(z.enum(['exec', 'accounting', 'clerk', 'engineer'])).min(1),
+    /** Billing-like figures: posted only to a channel that passes the billing guard. */
+    sensitive: z.boolean().default(false),
+    output: z.enum(['table', 'figure']).default('table'),
+  })
+  .superRefine((report, ctx) => {
+    const declared = new Set(
+      Object.entries(report.params).flatMap(([key, p]) => (p.type === 'period' ? [`${key}_from`, `${key}_to`] : [key])),
+    );
+    const texts = typeof report.sql === 'string' ? [report.sql] : [report.sql.sqlite, report.sql.mysql];
+    for (const [, used] of texts.join('\n').matchAll(/(?<![:\w]):([a-z][a-z0-9_]*)/g))
+      if (!declared.has(used ?? ''))
+        ctx.addIssue({ code: 'custom', path: ['sql'], message: `:${used} is not a declared parameter` });
+  });
+
+export type Report = z.infer<typeof reportSchema>;
+export type ReportParam = Report['params'][string];

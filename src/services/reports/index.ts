@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../../clock.js';
+import type { RoleName } from '../../config.js';
+import { dialectOf } from '../../db/connect.js';
+import type { Report } from './definition.js';
+import { readParams } from './params.js';
+import { runReportQuery, type ReportAnswer, type RunLimits } from './run.js';
+
+export { reportSchema, type Report } from './definition.js';
+export type { ReportAnswer } from './run.js';
+
+export type ReportOutcome =
+  | { kind: 'answer'; report: Report; shown: string; answer: ReportAnswer }
+  | { kind: 'usage'; report: Report; problem: string }
+  /** No report of that name that this person may run: the same answer either way, so names do not leak. */
+  | { kind: 'unknown'; name: string };
+
+export interface ReportServiceDeps {
+  db: Knex;
+  clock: Clock;
+  reports: readonly Report[];
+  limits?: RunLimits;
+}
+
+/** Saved reports: who may run which, and running one read-only within its limits (10 s, 1,000 rows by default). */
+export function createReportService({
+  db,
+  clock,
+  reports,
+  limits = { timeoutMs: 10_000, maxRows: 1000 },
+}: ReportServiceDeps) {
+  const mayRun = (report: Report, roles: ReadonlySet<RoleName>) => report.roles.some((r) => roles.has(r));
+  return {
+    listFor: (roles: ReadonlySet<RoleName>) => reports.filter((r) => mayRun(r, roles)),
+    async run(name: string, text: string, roles: ReadonlySet<RoleName>): Promise<ReportOutcome> {
+      const report = reports.find((r) => r.name === name);
+      if (!report || !mayRun(report, roles)) return { kind: 'unknown', name };
+      const params = readParams(report, text, clock.now());
+      if ('problem' in params) return { kind: 'usage', report, problem: params.problem };
+      const sql = typeof report.sql === 'string' ? report.sql : report.sql[dialectOf(db)];
+      return {
+        kind: 'answer',
+        report,
+        shown: params.shown,
+        answer: await runReportQuery(db, sql, params.bindings, limits),
+      };
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
