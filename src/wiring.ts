@@ -136,6 +136,7 @@ export function createServices({
   });
   const publisher = client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack };
   const providerEvents = createProviderEvents({ config, db, clock, logger, publisher, checkBillingChannel });
+  const reports = createReportService({ db, clock, reports: config.reports });
   const table = applyScheduleOverrides(
     [
       ...createScheduleTable({
@@ -167,6 +168,7 @@ export function createServices({
           publisher,
           alertsChannel: config.channels.alerts,
         },
+        reports,
       }),
       ...extraJobs,
     ],
@@ -231,6 +233,6 @@ export function createServices({
     customers,
     requests,
     home,
-    reports: createReportService({ db, clock, reports: config.reports }),
+    reports,
   };
 }

@@ -11,6 +11,8 @@ import { createMailJobs, type MailJobsDeps } from './jobs/mail.js';
 import { createSyncJobs, type SyncJobsDeps } from './jobs/sync.js';
 import { createProviderEventsJob } from './jobs/provider-events.js';
 import { createDataOpsJobs, type DataOpsJobsDeps } from './jobs/data-ops.js';
+import { createReportJobs } from './jobs/reports.js';
+import type { ReportService } from '../services/reports/index.js';
 
 export interface ScheduleDeps {
   db: Knex;
@@ -25,6 +27,8 @@ export interface ScheduleDeps {
   providerEvents: { postPending: () => Promise<number>; enabled: boolean };
   /** Backups, their verification and pruning, the development refresh. */
   dataOps: Omit<DataOpsJobsDeps, 'locale'>;
+  /** Saved reports with a schedule: each is a job (`report-<name>`). */
+  reports?: ReportService | undefined;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
@@ -39,6 +43,7 @@ export function createScheduleTable({
   sync,
   providerEvents,
   dataOps,
+  reports,
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
@@ -68,6 +73,15 @@ export function createScheduleTable({
     ...createSyncJobs({ ...sync, db, clock, alerts, locale: billing.locale }),
     createProviderEventsJob(providerEvents.postPending, providerEvents.enabled),
     ...createDataOpsJobs({ ...dataOps, locale: billing.locale }),
+    ...(reports
+      ? createReportJobs({
+          reports,
+          alerts,
+          publisher: billing.publisher,
+          checkBillingChannel: billing.checkBillingChannel,
+          locale: billing.locale,
+        })
+      : []),
   ];
 }
 

@@ -16,7 +16,13 @@ const when = (status: JobStatus, at: JobStatus['nextRun']) =>
 /** A job's line in `/jobs`: the table's own jobs by name, a partner's sync job by its source. */
 export function describeJob(name: string, locale: Locale): string | undefined {
   const source = /^sync-(.+)$/.exec(name)?.[1];
-  return source ? syncMessages(locale).jobDescription(source) : messagesFor(locale).jobDescriptions[name];
+  if (source) return syncMessages(locale).jobDescription(source);
+  const report = /^report-(.+)$/.exec(name)?.[1];
+  if (report)
+    return locale === 'en'
+      ? `runs the saved report ${report} and posts it`
+      : `保存レポート ${report} を実行して投稿します`;
+  return messagesFor(locale).jobDescriptions[name];
 }
 
 /** `/jobs`: every job with its last run, next run and a "Run now" button. */

@@ -14,6 +14,9 @@ const ja = {
   title: (description: string, shown: string) => `*${description}*${shown ? ` (${shown})` : ''}`,
   noRows: '該当する行はありません。',
   truncated: (n: number) => `(最初の ${n} 行だけを表示しています)`,
+  alert: (description: string, rows: number) =>
+    `:rotating_light: レポート「${description}」が ${rows} 行を返しました。`,
+  recovered: (description: string) => `:white_check_mark: レポート「${description}」は該当なしに戻りました。`,
 };
 type ReportMessages = typeof ja;
 const en: ReportMessages = {
@@ -26,6 +29,8 @@ const en: ReportMessages = {
   title: (description, shown) => `*${description}*${shown ? ` (${shown})` : ''}`,
   noRows: 'No rows.',
   truncated: (n) => `(only the first ${n} rows are shown)`,
+  alert: (description, rows) => `:rotating_light: Report "${description}" returned ${rows} row(s).`,
+  recovered: (description) => `:white_check_mark: Report "${description}" returns no rows again.`,
 };
 const messagesOf = (locale: Locale) => (locale === 'en' ? en : ja);
 
@@ -92,3 +97,16 @@ export function renderReportAnswer(report: Report, shown: string, answer: Report
     ...(cut ? [sectionBlock(m.truncated(shownRows))] : []),
   ]);
 }
+
+/** An alert report that found rows: the alert's text, with the first rows (the alerts service adds the mention). */
+export function renderReportAlert(report: Report, shown: string, answer: ReportAnswer, locale: Locale): string {
+  const table = renderReportAnswer(report, shown, { ...answer, rows: answer.rows.slice(0, 10) }, locale);
+  const body = table.blocks
+    .slice(1)
+    .map((b) => (b.type === 'section' && b.text ? b.text.text : ''))
+    .join('\n');
+  return `${messagesOf(locale).alert(report.description, answer.rows.length)}\n${body}`;
+}
+
+export const renderReportRecovered = (report: Report, locale: Locale) =>
+  messagesOf(locale).recovered(report.description);

@@ -18,6 +18,15 @@ describe('report definitions and parameters', () => {
   it('refuses a query naming a parameter it does not declare, and a second statement', () => {
     assert.throws(() => report({ sql: 'select * from users where id = :id' }), /:id is not a declared parameter/);
     assert.throws(() => report({ sql: 'select 1; delete from users' }), /one statement only/);
+    assert.throws(
+      () => report({ sql: 'select 1', schedule: { cron: '0 0 9 * * *' } }),
+      /a scheduled report posts to a channel/,
+    );
+    assert.throws(() => report({ sql: 'select 1', alert: true }), /an alert report needs a schedule/);
+    assert.throws(
+      () => report({ sql: 'select 1', schedule: { cron: 'every day', channel: 'C0X1' } }),
+      /not a cron expression/,
+    );
   });
 
   it('reads typed values by name or position, with defaults, and names each problem', () => {

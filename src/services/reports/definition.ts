@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem } from '../jobs/slots.js';
 
 // A saved report as written in YAML (`reports:` in the config, or one per file in config/reports/): one SELECT
 // with named, typed parameters, who may run it, and how its answer is shown.
@@ -44,8 +45,28 @@ export const reportSchema = z
     /** Billing-like figures: posted only to a channel that passes the billing guard. */
     sensitive: z.boolean().default(false),
     output: z.enum(['table', 'figure']).default('table'),
+    /** Run on a cron (node-cron's six fields) and post to a channel, with these arguments. */
+    schedule: z
+      .strictObject({
+        cron: z.string().superRefine((value, ctx) => {
+          const problem = cronProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+        }),
+        channel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C0123ABCD')
+          .optional(),
+        args: z.string().default(''),
+      })
+      .optional(),
+    /** An alert, not a post: when the query returns rows, the on-call alert opens; when none, it recovers. */
+    alert: z.boolean().default(false),
   })
   .superRefine((report, ctx) => {
+    if (report.schedule && !report.alert && !report.schedule.channel)
+      ctx.addIssue({ code: 'custom', path: ['schedule', 'channel'], message: 'a scheduled report posts to a channel' });
+    if (report.alert && !report.schedule)
+      ctx.addIssue({ code: 'custom', path: ['alert'], message: 'an alert report needs a schedule' });
     const declared = new Set(
       Object.entries(report.params).flatMap(([key, p]) => (p.type === 'period' ? [`${key}_from`, `${key}_to`] : [key])),
     );

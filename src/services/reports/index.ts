@@ -30,21 +30,27 @@ export function createReportService({
   limits = { timeoutMs: 10_000, maxRows: 1000 },
 }: ReportServiceDeps) {
   const mayRun = (report: Report, roles: ReadonlySet<RoleName>) => report.roles.some((r) => roles.has(r));
+  async function answer(report: Report, text: string): Promise<ReportOutcome> {
+    const params = readParams(report, text, clock.now());
+    if ('problem' in params) return { kind: 'usage', report, problem: params.problem };
+    const sql = typeof report.sql === 'string' ? report.sql : report.sql[dialectOf(db)];
+    return {
+      kind: 'answer',
+      report,
+      shown: params.shown,
+      answer: await runReportQuery(db, sql, params.bindings, limits),
+    };
+  }
   return {
     listFor: (roles: ReadonlySet<RoleName>) => reports.filter((r) => mayRun(r, roles)),
     async run(name: string, text: string, roles: ReadonlySet<RoleName>): Promise<ReportOutcome> {
       const report = reports.find((r) => r.name === name);
       if (!report || !mayRun(report, roles)) return { kind: 'unknown', name };
-      const params = readParams(report, text, clock.now());
-      if ('problem' in params) return { kind: 'usage', report, problem: params.problem };
-      const sql = typeof report.sql === 'string' ? report.sql : report.sql[dialectOf(db)];
-      return {
-        kind: 'answer',
-        report,
-        shown: params.shown,
-        answer: await runReportQuery(db, sql, params.bindings, limits),
-      };
+      return answer(report, text);
     },
+    /** A scheduled run: the report's own arguments, on the schedule's behalf (no person's roles). */
+    runScheduled: (report: Report) => answer(report, report.schedule?.args ?? ''),
+    scheduled: () => reports.filter((r) => r.schedule),
   };
 }
 
