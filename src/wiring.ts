@@ -23,6 +23,7 @@ import { createPaymentsService } from './services/payments/index.js';
 import { createCustomerService } from './services/customers/index.js';
 import { createRequestService } from './services/requests/index.js';
 import { createHomeService } from './services/home/index.js';
+import { findLastEffect } from './services/jobs/job-effects.js';
 import { createReportService } from './services/reports/index.js';
 import { createTranslator } from './services/translate/index.js';
 import type { ProviderEvent } from './services/provider/event.js';
@@ -206,6 +207,8 @@ export function createServices({
       if ('problem' in parsed) throw new BantoError('PERIOD', day);
       return payments.summarize(parsed.period);
     },
+    lastDailyChart: async () =>
+      (await findLastEffect<{ fileId?: string }>(db, 'billing-daily-summary', 'chart'))?.fileId,
     openRequestsOf: (userId) => requests.openOf(userId),
     mailToday: () => {
       const today = clock.now().startOf('day');

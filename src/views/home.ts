@@ -18,6 +18,7 @@ const ja = {
   today: '本日',
   yesterday: '昨日',
   chart: '直近30日のグラフは毎朝 9:00 に請求チャンネルへ投稿されます。',
+  chartAlt: '直近30日の成功額',
   desk: '*窓口*',
   search: '顧客を検索',
   openRequests: '*あなたの依頼 (処理中)*',
@@ -43,6 +44,7 @@ const en: HomeMessages = {
   today: 'Today',
   yesterday: 'Yesterday',
   chart: "The last 30 days' chart is posted to the billing channel every morning at 09:00.",
+  chartAlt: 'Succeeded totals of the last 30 days',
   desk: '*Help desk*',
   search: 'Look a customer up',
   openRequests: '*Your open requests*',
@@ -73,12 +75,12 @@ export function renderHome(
   const m = locale === 'en' ? en : ja;
   const r = requestMessages(locale);
   const blocks: KnownBlock[] = [headerBlock(m.title)];
-  if (data.billing)
-    blocks.push(
-      sectionBlock(
-        [m.billing, m.day(m.today, data.billing.today), m.day(m.yesterday, data.billing.yesterday), m.chart].join('\n'),
-      ),
-    );
+  if (data.billing) {
+    const { today, yesterday, chartFileId } = data.billing;
+    blocks.push(sectionBlock([m.billing, m.day(m.today, today), m.day(m.yesterday, yesterday), m.chart].join('\n')));
+    // The chart the billing channel got this morning, by its file: the Home shows it to this person only.
+    if (chartFileId) blocks.push({ type: 'image', slack_file: { id: chartFileId }, alt_text: m.chartAlt });
+  }
   if (data.desk) {
     blocks.push(sectionBlock(m.desk), {
       type: 'actions',

@@ -57,6 +57,15 @@ for (const kind of databaseKinds)
       assert.doesNotMatch(home, /窓口|対応中のアラート|home_customer_search/);
     });
 
+    it("shows exec the chart the billing channel got this morning, by its file; nobody else's Home has it", async () => {
+      const run = await t.banto.jobs.runNow('billing-daily-summary', 'test');
+      assert.equal(run.status, 'succeeded', run.error ?? '');
+      const upload = t.banto.emulator!.callsTo('files.completeUploadExternal').at(-1);
+      const fileId = String((upload?.args.files as { id: string }[] | undefined)?.[0]?.id);
+      assert.match(await homeOf(EXEC), new RegExp(`"type":"image","slack_file":\\{"id":"${fileId}"\\}`));
+      for (const userId of [CLERK, ENGINEER, GUEST]) assert.doesNotMatch(await homeOf(userId), /slack_file/);
+    });
+
     it('accounting sees the figures and the desk', async () => {
       const home = await homeOf(ACCOUNTING);
       assert.match(home, /本日: 成功/);

@@ -14,7 +14,8 @@ export interface HomeJob {
 
 /** What one person's Home holds: only the parts their roles may see; a part they may not see is absent. */
 export interface HomeData {
-  billing?: { today: PeriodSummary; yesterday: PeriodSummary };
+  /** The figures, and the file id of the last daily chart the billing channel got, if any. */
+  billing?: { today: PeriodSummary; yesterday: PeriodSummary; chartFileId: string | undefined };
   desk?: { openRequests: HelpRequest[]; mail: MailStatus };
   engineering?: {
     alerts: { key: string; message: string; openedAt: DateTime }[];
@@ -25,6 +26,7 @@ export interface HomeData {
 
 export interface HomeServiceDeps {
   summarize(day: 'today' | 'yesterday'): Promise<PeriodSummary>;
+  lastDailyChart(): Promise<string | undefined>;
   openRequestsOf(userId: string): Promise<HelpRequest[]>;
   mailToday(): Promise<MailStatus>;
   openAlerts(): Promise<{ key: string; message: string; openedAt: DateTime }[]>;
@@ -44,7 +46,11 @@ export function createHomeService(deps: HomeServiceDeps) {
     async read(roles: ReadonlySet<RoleName>, userId: string): Promise<HomeData> {
       const data: HomeData = {};
       if (has(roles, 'exec', 'accounting'))
-        data.billing = { today: await deps.summarize('today'), yesterday: await deps.summarize('yesterday') };
+        data.billing = {
+          today: await deps.summarize('today'),
+          yesterday: await deps.summarize('yesterday'),
+          chartFileId: await deps.lastDailyChart(),
+        };
       if (has(roles, 'clerk', 'accounting'))
         data.desk = { openRequests: await deps.openRequestsOf(userId), mail: await deps.mailToday() };
       if (has(roles, 'engineer'))

@@ -36,3 +36,13 @@ export function createJobEffects(db: Knex, runId: number, clock: Clock): JobEffe
     },
   };
 }
+
+/** The newest recorded result of `effect` in any run of `job` (the last daily chart's file id, say). */
+export async function findLastEffect<T>(db: Knex, job: string, effect: string): Promise<T | undefined> {
+  const row = (await db('banto_job_effects as e')
+    .join('banto_job_runs as r', 'r.id', 'e.run_id')
+    .where({ 'r.job': job, 'e.effect': effect })
+    .orderBy('e.id', 'desc')
+    .first('e.result')) as { result: string } | undefined;
+  return row ? (JSON.parse(row.result) as T) : undefined;
+}
