@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Knex } from 'knex';
-import { Duration } from 'luxon';
+import { Duration, type DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -71,10 +71,11 @@ function createProviderEvents(deps: {
       zone: config.timezone,
       accountingGroups: config.roles.accounting.usergroups,
     });
-    return publisher.post(channel, view);
+    return publisher.post(channel, view, { key: event.id });
   };
+  const findPosted = async (eventId: string, since: DateTime) => publisher.findPosted?.(channel, eventId, since);
   const postPending = () =>
-    postPendingEvents({ db, clock, logger, post, claimFor: Duration.fromObject({ seconds: 60 }) });
+    postPendingEvents({ db, clock, logger, post, findPosted, claimFor: Duration.fromObject({ seconds: 60 }) });
   return {
     record: (event: ProviderEvent) => recordProviderEvent(db, event, { now: clock.now(), zone: config.timezone }),
     postPending,

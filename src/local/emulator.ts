@@ -105,6 +105,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       baseUrl: '',
       views: new Map(),
       uploads: new Map(),
+      messages: new Map(),
       nextId: (prefix) => `${prefix}${String(++this.sequence).padStart(prefix ? 8 : 1, '0')}`,
     };
     this.socketMode = new SocketModeServer(options.workspace.appId, {

@@ -6,6 +6,8 @@ export interface EmulatorState {
   baseUrl: string;
   views: Map<string, Record<string, unknown>>;
   uploads: Map<string, { filename: string; length: number; data?: Buffer; contentType?: string }>;
+  /** Each channel's messages as posted, for conversations.history. */
+  messages: Map<string, { ts: string; text: unknown; metadata?: unknown }[]>;
   nextId(prefix: string): string;
 }
 
@@ -52,6 +54,9 @@ function postMessage(args: WebApiArgs, state: EmulatorState) {
   const dm = state.workspace.users.some((u) => u.id === args.channel);
   if (!dm && !findChannel(state, args.channel)) return fail('channel_not_found');
   const ts = `${Math.floor(Date.now() / 1000)}.${state.nextId('').padStart(6, '0')}`;
+  const kept = state.messages.get(str(args.channel)) ?? [];
+  kept.push({ ts, text: args.text, metadata: args.metadata });
+  state.messages.set(str(args.channel), kept);
   return {
     ok: true,
     channel: args.channel,
@@ -101,6 +106,23 @@ export const webApiMethods: Record<string, Method> = {
     if (!s.workspace.users.some((u) => u.id === args.user_id)) return fail('user_not_found');
     if ((args.view as { type?: unknown } | undefined)?.type !== 'home') return fail('invalid_arguments');
     return openView(args, s, s.nextId('V'));
+  },
+  // A channel's messages since `oldest`, newest first; their metadata only when asked for, as on Slack.
+  'conversations.history': (args, s) => {
+    if (!findChannel(s, args.channel)) return fail('channel_not_found');
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const messages = (s.messages.get(str(args.channel)) ?? [])
+      .filter((m) => Number(m.ts) >= oldest)
+      .reverse()
+      .slice(0, Number(args.limit ?? 100))
+      .map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+      }));
+    return { ok: true, messages, has_more: false };
   },
   'conversations.info': (args, s) => {
     const channel = channelInfo(s, str(args.channel));

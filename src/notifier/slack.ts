@@ -36,16 +36,42 @@ export function createSlackNotifier({
   };
 }
 
+const postKeyEvent = 'banto_post';
+
 /** Billing posts and chart uploads (files.uploadV2) to a channel. */
 export function createSlackPublisher(client: webApi.WebClient): Publisher {
   return {
-    async post(channelId, message) {
+    async post(channelId, message, options = {}) {
       const posted = await client.chat.postMessage({
         channel: channelId,
         text: message.text,
         blocks: message.blocks as never,
+        // The key travels with the message, so a later look at the channel can tell it was posted.
+        ...(options.key ? { metadata: { event_type: postKeyEvent, event_payload: { key: options.key } } } : {}),
       });
       return { ts: posted.ts ?? '' };
+    },
+    async findPosted(channelId, key, since) {
+      let cursor: string | undefined;
+      // A few pages back from `since` at most: the post looked for is minutes old.
+      for (let page = 0; page < 5; page++) {
+        const history = await client.conversations.history({
+          channel: channelId,
+          oldest: String(Math.floor(since.toSeconds()) - 60),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = history.messages?.find(
+          (m) =>
+            m.metadata?.event_type === postKeyEvent &&
+            (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
+        );
+        if (found?.ts) return found.ts;
+        cursor = history.response_metadata?.next_cursor;
+        if (!history.has_more || !cursor) return undefined;
+      }
+      return undefined;
     },
     async upload(channelId, file) {
       const uploaded = (await client.files.uploadV2({

@@ -95,7 +95,7 @@ export function renderRequestPost(
 ): MessageView {
   const m = requestMessages(locale);
   const kind = m.kind[request.kind];
-  const target = request.kind === 'refund' ? `#${request.targetId}` : `#${request.targetId}`;
+  const target = `${m.targetWord[request.kind]} #${request.targetId}`;
   const lines = [
     m.post(request.id, kind, request.requestedBy),
     m.target(

@@ -230,7 +230,7 @@ for (const kind of databaseKinds)
         viewId: formId,
         values: { target: { id: payment }, reason: { text: '   ' } },
       });
-      assert.equal(emptyReason.body?.response_action, 'errors');
+      assert.deepEqual(emptyReason.body?.errors, { reason: '理由を 1〜500 文字で書いてください。' });
       const posted = await next('chat.postMessage', () =>
         emulator().submitView({
           userId: CLERK,
@@ -242,6 +242,7 @@ for (const kind of databaseKinds)
       const post = JSON.stringify(posted.args);
       const requestId = /返金の依頼 #(\d+)/.exec(post)?.[1] ?? '';
       assert.match(post, /二重請求のため/);
+      assert.match(post, new RegExp(`決済 #${payment} ¥`));
       assert.match(post, /"action_id":"request_approve"/);
       const ts = String(posted.response.ts);
       const press = (userId: string, actionId: string) =>

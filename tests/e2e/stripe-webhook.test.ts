@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { toDbTime } from '../../src/db/time.js';
+import { waitFor } from '../helpers/wait.js';
 import Stripe from 'stripe';
 import { databaseKinds } from '../helpers/databases.js';
 import { startTestBanto, type TestBanto } from '../helpers/banto.js';
@@ -119,6 +121,38 @@ for (const kind of databaseKinds) {
       assert.equal(billingPosts().filter((p) => p.includes('¥700')).length, 1);
       const posted = await t.banto.db('banto_provider_events').where({ id: 'evt_refund_2' }).first();
       assert.equal(posted.post_state, 'posted');
+    });
+
+    it('finds a post whose sender died before recording it, and does not post it again', async () => {
+      await send(
+        event('evt_refund_3', 'charge.refunded', now(), {
+          id: 'ch_6',
+          amount_refunded: 650,
+          currency: 'jpy',
+          customer: 'cus_6',
+        }),
+      );
+      await waitForPost(/返金 ¥650/);
+      await waitFor(
+        'the post recorded',
+        async () =>
+          (await t.banto.db('banto_provider_events').where({ id: 'evt_refund_3' }).first()).posted_ts ?? undefined,
+      );
+      const original = await t.banto.db('banto_provider_events').where({ id: 'evt_refund_3' }).first();
+      // As a replica killed between Slack's answer and its own update leaves it, once its claim has run out.
+      await t.banto
+        .db('banto_provider_events')
+        .where({ id: 'evt_refund_3' })
+        .update({
+          post_state: 'pending',
+          posted_ts: null,
+          post_claimed_at: toDbTime(t.clock.now().minus({ minutes: 2 })),
+        });
+      const outcome = await t.banto.jobs.runNow('provider-events', 'U04ENG');
+      assert.equal(outcome.result, 'posted 1 provider events');
+      assert.equal(billingPosts().filter((p) => p.includes('¥650')).length, 1, 'Slack has it once');
+      const row = await t.banto.db('banto_provider_events').where({ id: 'evt_refund_3' }).first();
+      assert.deepEqual([row.post_state, row.posted_ts], ['posted', original.posted_ts]);
     });
 
     it('refuses a wrong secret, a stale signature, a body that is not JSON and one that is not an event; stores nothing', async () => {

@@ -43,6 +43,7 @@ const scopesOf: Record<string, string[]> = {
   'views.publish': [],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
+  'conversations.history': ['channels:history', 'groups:history'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read', 'users:read.email'],
   'files.uploadV2': ['files:write'],

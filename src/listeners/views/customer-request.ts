@@ -36,8 +36,9 @@ export function createCustomerRequestView({
     } catch (error) {
       if (!(error instanceof BantoError) || !['INVALID_INPUT', 'REQUEST_TARGET'].includes(error.code)) throw error;
       context.auditResult = error.code;
-      const block = error.code === 'INVALID_INPUT' ? 'reason' : 'target';
-      return ack({ response_action: 'errors', errors: { [block]: error.message } });
+      const errors: Record<string, string> =
+        error.code === 'INVALID_INPUT' ? { reason: m.badReason } : { target: m.badTarget };
+      return ack({ response_action: 'errors', errors });
     }
     context.auditResult = `request #${request.id}: ${kind} of ${request.targetId} for customer ${customerId}`;
     await ack({ response_action: 'update', view: noticeModal(m.modalTitle(m.kind[kind]), m.sent(request.id)) });

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { Duration } from 'luxon';
+import type { DateTime, Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import { toDbTime } from '../../db/time.js';
+import { fromDbTime, toDbTime } from '../../db/time.js';
 import { readProviderEvent, type ProviderEvent } from './event.js';
 
 export interface PostPendingDeps {
@@ -11,6 +11,8 @@ export interface PostPendingDeps {
   logger: Logger;
   /** Posts one event to the billing channel; throws when it cannot (Slack away, the channel not private). */
   post(event: ProviderEvent): Promise<{ ts: string }>;
+  /** The ts of this event's post if Slack already has it (posted by a sender that died before recording it). */
+  findPosted(eventId: string, since: DateTime): Promise<string | undefined>;
   /** How long a claim keeps other replicas off an event whose post may still be under way. */
   claimFor: Duration;
 }
@@ -23,7 +25,14 @@ type Row = Record<string, unknown>;
  * the message's ts after. A post that fails keeps the row pending; its claim runs out and the next drain tries
  * again. Returns how many were posted.
  */
-export async function postPendingEvents({ db, clock, logger, post, claimFor }: PostPendingDeps): Promise<number> {
+export async function postPendingEvents({
+  db,
+  clock,
+  logger,
+  post,
+  findPosted,
+  claimFor,
+}: PostPendingDeps): Promise<number> {
   const expired = () => toDbTime(clock.now().minus(claimFor));
   const rows = (await db('banto_provider_events')
     .where({ post_state: 'pending' })
@@ -41,7 +50,11 @@ export async function postPendingEvents({ db, clock, logger, post, claimFor }: P
     if (claimed !== 1) continue;
     try {
       const payload = String(row.payload);
-      const { ts } = await post(readProviderEvent(JSON.parse(payload), payload));
+      // A claim that ran out may have posted before its sender died: Slack is asked before posting again.
+      const earlier = row.post_claimed_at
+        ? await findPosted(String(row.id), fromDbTime(String(row.post_claimed_at)))
+        : undefined;
+      const { ts } = earlier ? { ts: earlier } : await post(readProviderEvent(JSON.parse(payload), payload));
       await db('banto_provider_events').where({ id: row.id }).update({ post_state: 'posted', posted_ts: ts });
       done++;
     } catch (error) {
