@@ -6,9 +6,13 @@ import { commandsAllowedFor, registry } from './registry.js';
 
 /** The gate first (it runs the registry's handlers), then Bolt listeners for events. Returns a wait for handlers still running. */
 export function registerListeners(app: App, deps: ListenerDeps): { drain(): Promise<void> } {
+  const handlerDeps = {
+    ...deps,
+    commandsFor: (roles: Parameters<typeof commandsAllowedFor>[0]) => commandsAllowedFor(roles),
+  };
   const gate = createAuthorizeAndAudit({
     entries: registry,
-    handlerDeps: { ...deps, commandsFor: (roles) => commandsAllowedFor(roles) },
+    handlerDeps,
     roles: deps.roles,
     audit: deps.audit,
     clock: deps.clock,
@@ -17,6 +21,6 @@ export function registerListeners(app: App, deps: ListenerDeps): { drain(): Prom
     onFinished: deps.onRequestFinished,
   });
   app.use(gate);
-  registerEvents(app, deps);
+  registerEvents(app, handlerDeps);
   return gate;
 }

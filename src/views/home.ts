@@ -68,7 +68,7 @@ const en: HomeMessages = {
  */
 export function renderHome(
   data: HomeData,
-  commands: { help: HelpKey; key: string }[],
+  commands: readonly { help: HelpKey; key: string }[],
   locale: Locale,
   zone: string,
 ): View {
