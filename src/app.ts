@@ -196,42 +196,18 @@ export async function startBanto(options: StartOptions): Promise<Banto> {
       extraJobs,
       mailTransport,
     });
-    const {
-      roles,
-      checkBillingChannel,
-      payments,
-      jobs,
-      mail,
-      sync,
-      providerEvents,
-      translator,
-      customers,
-      requests,
-      home,
-      reports,
-    } = services;
+    const { jobs, mail, providerEvents } = services;
     await prepareData(options, db, clock, logger, mail);
 
     const billingChannel = config.channels.billing;
-    const onRequestFinished = metrics.recordSlackRequest;
     const listeners = registerListeners(bolt.app, {
+      ...services,
       clock,
       locale: config.locale,
       logger,
-      roles,
       audit,
-      payments,
-      mail,
-      jobs,
       billingChannel,
-      checkBillingChannel,
-      sync,
-      translator,
-      customers,
-      requests,
-      home,
-      reports,
-      onRequestFinished,
+      onRequestFinished: metrics.recordSlackRequest,
     });
     stack.defer('listeners', () => listeners.drain());
 

@@ -4,18 +4,11 @@ import { loadConfig } from '../config.js';
 import { BantoError } from '../errors.js';
 import { createPaymentsService, type Amounts, type PeriodSummary } from '../services/payments/index.js';
 import { formatCount, formatYen } from '../views/format.js';
-import { renderPaymentsUsage } from '../views/payments.js';
+import { formatChange, renderPaymentsUsage } from '../views/payments.js';
 import { openCliDatabase } from './database.js';
 import { formatTable, printJson, printLines } from './table.js';
 
 const row = (label: string, a: Amounts) => [label, formatCount(a.count), formatYen(a.total)];
-const change = (now: number, before: number) =>
-  before === 0
-    ? now === 0
-      ? '±0%'
-      : 'n/a'
-    : `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(1)}%`;
-
 /** The summary as the terminal shows it: the same figures as /payments, one table per group. */
 function printSummary(s: PeriodSummary): void {
   const figures = formatTable(
@@ -36,7 +29,7 @@ function printSummary(s: PeriodSummary): void {
       'previous period',
       s.previous.period.label,
       formatYen(s.previous.succeeded.total),
-      change(s.succeeded.total, s.previous.succeeded.total),
+      formatChange(s.succeeded.total, s.previous.succeeded.total),
     ],
     ...(s.lastWeek
       ? [
@@ -44,7 +37,7 @@ function printSummary(s: PeriodSummary): void {
             'same weekday last week',
             s.lastWeek.period.label,
             formatYen(s.lastWeek.succeeded.total),
-            change(s.succeeded.total, s.lastWeek.succeeded.total),
+            formatChange(s.succeeded.total, s.lastWeek.succeeded.total),
           ],
         ]
       : []),

@@ -456,6 +456,17 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
   /** `userId` opens Banto's Home tab: the app_home_opened event, as Slack sends it. */
   openHomeTab(userId: string): Promise<SlackReply> {
     const ts = `${Math.floor(Date.now() / 1000)}.${this.state.nextId('').padStart(6, '0')}`;
+    return this.deliverEvent({
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId}`,
+      tab: 'home',
+      event_ts: ts,
+    });
+  }
+
+  /** An event in the Events API's envelope (JSON, signed), as Slack delivers every one. */
+  private deliverEvent(event: Record<string, unknown>): Promise<SlackReply> {
     const body = {
       token: 'deprecated-verification-token',
       team_id: this.workspace.teamId,
@@ -464,7 +475,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       event_id: this.state.nextId('Ev'),
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: this.workspace.teamId, user_id: this.workspace.botUserId, is_bot: true }],
-      event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: ts },
+      event,
     };
     return this.deliver('events_api', body, JSON.stringify(body), 'application/json');
   }
@@ -478,25 +489,15 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
     threadTs?: string;
   }): Promise<SlackReply> {
     const ts = `${Math.floor(Date.now() / 1000)}.${this.state.nextId('').padStart(6, '0')}`;
-    const body = {
-      token: 'deprecated-verification-token',
-      team_id: this.workspace.teamId,
-      api_app_id: this.workspace.appId,
-      type: 'event_callback',
-      event_id: this.state.nextId('Ev'),
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: this.workspace.teamId, user_id: this.workspace.botUserId, is_bot: true }],
-      event: {
-        type: input.type,
-        user: input.userId,
-        channel: input.channelId,
-        text: input.text ?? '',
-        ts,
-        event_ts: ts,
-        thread_ts: input.threadTs,
-      },
-    };
-    return this.deliver('events_api', body, JSON.stringify(body), 'application/json');
+    return this.deliverEvent({
+      type: input.type,
+      user: input.userId,
+      channel: input.channelId,
+      text: input.text ?? '',
+      ts,
+      event_ts: ts,
+      thread_ts: input.threadTs,
+    });
   }
 
   /** Submits an open modal with `values[blockId][actionId]` given as plain strings (a select's option value for selects). */

@@ -3,7 +3,7 @@ import type { CustomerMatch, CustomerRecord } from '../services/customers/index.
 import type { OutboxMail } from '../services/mail/outbox.js';
 import { customerMessages } from './customer-messages.js';
 import { formatYen } from './format.js';
-import { sectionBlock } from './message.js';
+import { customerQueryInput, sectionBlock } from './message.js';
 import type { Locale } from './messages.js';
 import { requestButtons } from './requests.js';
 import { fitToSlack } from './slack-limits.js';
@@ -38,14 +38,7 @@ const button = (text: string, actionId: string, value: string) => ({
 /** The search box: an address, an id or part of a name. */
 export function renderCustomerFind(locale: Locale, query = '', problem?: string): View {
   const m = customerMessages(locale);
-  const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: 'customer',
-      label: plain(m.findLabel),
-      element: { type: 'plain_text_input', action_id: 'query', ...(query ? { initial_value: query } : {}) },
-    },
-  ];
+  const blocks: KnownBlock[] = [customerQueryInput(m.findLabel, query)];
   if (problem) blocks.push(sectionBlock(problem));
   return modal(customerIds.findView, m.title, blocks, { submit: plain(m.find) });
 }

@@ -5,7 +5,7 @@ import type { Customer } from '../services/mail/resend.js';
 import type { MailStatus } from '../services/mail/status.js';
 import type { TemplateOverview, TemplateVersion } from '../services/mail/templates.js';
 import { mailMessages } from './mail-messages.js';
-import { headerBlock, messageView, sectionBlock, type MessageView } from './message.js';
+import { customerQueryInput, headerBlock, messageView, sectionBlock, type MessageView } from './message.js';
 import { fitToSlack } from './slack-limits.js';
 import type { Locale } from './messages.js';
 
@@ -127,14 +127,7 @@ export function renderMailStatus(status: MailStatus, locale: Locale, zone: strin
 
 export function renderResendFind(locale: Locale, query = '', problem?: string): View {
   const m = mailMessages(locale);
-  const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: 'customer',
-      label: plain(m.findLabel),
-      element: { type: 'plain_text_input', action_id: 'query', ...(query ? { initial_value: query } : {}) },
-    },
-  ];
+  const blocks: KnownBlock[] = [customerQueryInput(m.findLabel, query)];
   if (problem) blocks.push(sectionBlock(problem));
   return modal(mailIds.findView, m.resendTitle, blocks, { submit: plain(m.find) });
 }

@@ -20,6 +20,16 @@ export function headerBlock(text: string): KnownBlock {
   return { type: 'header', text: { type: 'plain_text', text: clip(text, slackLimits.headerText), emoji: true } };
 }
 
+/** The box a customer is searched by (resend and lookup both read `customer.query`). */
+export function customerQueryInput(label: string, query = ''): KnownBlock {
+  return {
+    type: 'input',
+    block_id: 'customer',
+    label: { type: 'plain_text', text: label },
+    element: { type: 'plain_text_input', action_id: 'query', ...(query ? { initial_value: query } : {}) },
+  };
+}
+
 /** A modal that only says something (a refusal, a result, an error), with a close button. */
 export function noticeModal(title: string, markdown: string): View {
   return fitToSlack<View>({

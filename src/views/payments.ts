@@ -6,7 +6,8 @@ import { headerBlock, messageView, sectionBlock, type MessageView } from './mess
 
 const pair = (a: Amounts, unit: string) => `${formatCount(a.count)}${unit} / ${formatYen(a.total)}`;
 
-function change(now: number, before: number): string {
+/** The change of a total against an earlier one, as a person reads it: +12.5%, -3.0%, ±0%, n/a. */
+export function formatChange(now: number, before: number): string {
   if (before === 0) return now === 0 ? '±0%' : 'n/a';
   const pct = ((now - before) / before) * 100;
   return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
@@ -30,14 +31,14 @@ export function renderPeriodSummary(summary: PeriodSummary, locale: Locale): Mes
     m.payVsPrevious(
       summary.previous.period.label,
       formatYen(summary.previous.succeeded.total),
-      change(summary.succeeded.total, summary.previous.succeeded.total),
+      formatChange(summary.succeeded.total, summary.previous.succeeded.total),
     ),
     ...(summary.lastWeek
       ? [
           m.payVsLastWeek(
             summary.lastWeek.period.label,
             formatYen(summary.lastWeek.succeeded.total),
-            change(summary.succeeded.total, summary.lastWeek.succeeded.total),
+            formatChange(summary.succeeded.total, summary.lastWeek.succeeded.total),
           ),
         ]
       : []),

@@ -12,17 +12,13 @@ export function createCustomerResendAction({ customers, mail, locale }: HandlerD
   return async ({ action, body, client, context }) => {
     const mailId = readInput(decimalId, action.type === 'button' ? action.value : undefined, 'the mail id');
     const customerId = readInput(decimalId, body.view?.private_metadata, 'the customer of the modal');
-    const found = await customers.lookup(String(customerId));
+    const customer = await customers.find(String(customerId));
     const chosen = await mail.find(mailId);
-    const own = found && chosen && (chosen.userId === found.record.id || chosen.to === found.record.email);
+    const own = customer && chosen && (chosen.userId === customer.id || chosen.to === customer.email);
     context.auditResult = own ? `customer ${customerId}: mail #${mailId}` : `customer ${customerId}: not their mail`;
     const view =
-      own && found
-        ? renderResendConfirm(
-            { id: found.record.id, email: found.record.email, name: found.record.name },
-            chosen,
-            locale,
-          )
+      own && customer
+        ? renderResendConfirm(customer, chosen, locale)
         : noticeModal(mailMessages(locale).resendTitle, mailMessages(locale).pickLabel);
     await client.views.push({ trigger_id: body.trigger_id, view });
   };

@@ -26,7 +26,7 @@ export function createRequestStepAction(deps: HandlerDeps, move: Move): Handler<
       await respond({ response_type: 'ephemeral', replace_original: false, text });
       return;
     }
-    const name = (await customers.lookup(request.customerId))?.record.name ?? request.customerId;
+    const name = (await customers.find(request.customerId))?.name ?? request.customerId;
     if (request.channel && request.messageTs)
       await client.chat.update({
         channel: request.channel,

@@ -42,7 +42,7 @@ export function createCustomerRequestView({
     }
     context.auditResult = `request #${request.id}: ${kind} of ${request.targetId} for customer ${customerId}`;
     await ack({ response_action: 'update', view: noticeModal(m.modalTitle(m.kind[kind]), m.sent(request.id)) });
-    const name = (await customers.lookup(customerId))?.record.name ?? customerId;
+    const name = (await customers.find(customerId))?.name ?? customerId;
     try {
       if (!(await checkBillingChannel(billingChannel)).allowed) throw new BantoError('CHANNEL_GUARD', 'refused');
       const posted = await client.chat.postMessage({

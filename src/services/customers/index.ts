@@ -3,7 +3,7 @@ import type { BillingSchema } from '../../config.js';
 import type { OutboxMail } from '../mail/outbox.js';
 import type { PaymentDayRule } from '../payments/business-days.js';
 import { readCustomerRecord, type CustomerRecord } from './record.js';
-import { searchCustomers } from './search.js';
+import { findCustomerById, searchCustomers } from './search.js';
 
 export type { CustomerRecord } from './record.js';
 export { findCustomerReference, type CustomerMatch, type CustomerSearch } from './search.js';
@@ -21,6 +21,7 @@ export interface CustomerServiceDeps {
 export function createCustomerService({ db, schema, paymentDayRule, zone, recentMail }: CustomerServiceDeps) {
   return {
     search: (query: string) => searchCustomers(db, query),
+    find: (userId: string) => findCustomerById(db, userId),
     /** The customer's records and the last 10 mails sent to them; undefined for an id that is no customer. */
     async lookup(userId: string): Promise<{ record: CustomerRecord; mails: OutboxMail[] } | undefined> {
       const record = await readCustomerRecord({ db, schema, rule: paymentDayRule, zone }, userId);

@@ -39,6 +39,14 @@ const toMatch = (row: { id: number | string; email: string; name: string }): Cus
   name: row.name,
 });
 
+/** One customer's name and address by id: what a post or a check needs, without their records. */
+export async function findCustomerById(db: Knex, userId: string): Promise<CustomerMatch | undefined> {
+  const row = (await db('users')
+    .where({ id: userId })
+    .first(...columns)) as { id: number; email: string; name: string } | undefined;
+  return row && toMatch(row);
+}
+
 /**
  * A customer by e-mail address (exact, any case), by user id, or by part of the name (any case). Values are always
  * bound; `%` and `_` in a name are matched as themselves.

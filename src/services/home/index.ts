@@ -45,12 +45,14 @@ export function createHomeService(deps: HomeServiceDeps) {
   return {
     async read(roles: ReadonlySet<RoleName>, userId: string): Promise<HomeData> {
       const data: HomeData = {};
-      if (has(roles, 'exec', 'accounting'))
-        data.billing = {
-          today: await deps.summarize('today'),
-          yesterday: await deps.summarize('yesterday'),
-          chartFileId: await deps.lastDailyChart(),
-        };
+      if (has(roles, 'exec', 'accounting')) {
+        const [today, yesterday, chartFileId] = await Promise.all([
+          deps.summarize('today'),
+          deps.summarize('yesterday'),
+          deps.lastDailyChart(),
+        ]);
+        data.billing = { today, yesterday, chartFileId };
+      }
       if (has(roles, 'clerk', 'accounting'))
         data.desk = { openRequests: await deps.openRequestsOf(userId), mail: await deps.mailToday() };
       if (has(roles, 'engineer'))
