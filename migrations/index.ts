@@ -10,6 +10,7 @@ import * as sync from './0008_banto_sync.js';
 import * as providerEvents from './0009_banto_provider_events.js';
 import * as devRefresh from './0010_banto_dev_refresh.js';
 import * as helpRequests from './0011_banto_help_requests.js';
+import * as helpRequestProvider from './0012_banto_help_request_provider.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0009_banto_provider_events': providerEvents,
   '0010_banto_dev_refresh': devRefresh,
   '0011_banto_help_requests': helpRequests,
+  '0012_banto_help_request_provider': helpRequestProvider,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

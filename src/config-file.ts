@@ -7,6 +7,7 @@ import type { BillingSchema, Config, RoleMembers } from './config.js';
 import { cronProblem } from './services/jobs/slots.js';
 import { backupSchema, dataSchema } from './config-data.js';
 import { syncSchema } from './config-sync.js';
+import { providerSchema } from './config-provider.js';
 import { translateSchema } from './config-translate.js';
 import { reportSchema } from './services/reports/definition.js';
 
@@ -128,6 +129,7 @@ export const fileSchema = z.strictObject({
     .strictObject({
       /** A payment day on a weekend or Japanese holiday moves to the next (or previous) business day. */
       payment_day_rule: z.enum(['next', 'previous']).default('next'),
+      provider: providerSchema,
       anomalies: z
         .strictObject({
           failed_rate: z
@@ -183,6 +185,7 @@ export const fileSchema = z.strictObject({
               amount: identifier,
               status: identifier,
               next_payment_date: identifier,
+              provider_subscription_id: identifier,
             })
             .partial()
             .default({}),

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { fileSchema, readConfigFile, toFileSettings, zone } from './config-file.js';
+import { toProviderSettings } from './config-provider.js';
 import { toDataSettings } from './config-data.js';
 import { toSyncSources } from './config-sync.js';
 import { translateSchema, type TranslateFileSettings } from './config-translate.js';
@@ -89,6 +90,13 @@ function chooseSlackMode(env: z.infer<typeof envSchema>, problems: string[]): Sl
   return 'local';
 }
 
+function withProvider<T extends { billing: Config['billing'] }>(
+  settings: T,
+  provider: Config['billing']['provider'],
+): T {
+  return { ...settings, billing: { ...settings.billing, provider } };
+}
+
 /** `reports:` and every `*.yml` of `reports_dir` (one report each); a name used twice is a problem. */
 function readReports(file: z.infer<typeof fileSchema>, cwd: string, problems: string[]): Report[] {
   const reports = [...file.reports];
@@ -140,6 +148,9 @@ export function parseConfig({ env, cwd }: { env: Record<string, string | undefin
   if (parsedFile && !parsedFile.success) problems.push(...describeIssues(parsedFile.error, ''));
   const sources = parsedFile?.success ? toSyncSources(parsedFile.data.sync, input, problems) : [];
   const reports = parsedFile?.success ? readReports(parsedFile.data, cwd, problems) : [];
+  const provider = parsedFile?.success
+    ? toProviderSettings(parsedFile.data.billing.provider, input, e.BANTO_ENV, problems)
+    : undefined;
   if (problems.length > 0 || !parsedFile?.success) throw new ConfigError(problems);
 
   const file = parsedFile.data;
@@ -164,7 +175,7 @@ export function parseConfig({ env, cwd }: { env: Record<string, string | undefin
     apiToken: e.BANTO_API_TOKEN,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     translate: toTranslateSettings(file.translate, e),
-    ...toFileSettings(file, cwd),
+    ...withProvider(toFileSettings(file, cwd), provider),
     sync: { sources },
     // Local mode's data is the demo's: its development copy may use a known key for fakes.
     ...toDataSettings(

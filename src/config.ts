@@ -58,7 +58,13 @@ export interface Config {
   schedules: Record<string, ScheduleOverride>;
   access: { usergroupCacheSeconds: number };
   jobs: { retentionDays: number };
-  billing: { paymentDayRule: 'next' | 'previous'; schema: BillingSchema; anomalies: AnomalyRules };
+  billing: {
+    paymentDayRule: 'next' | 'previous';
+    schema: BillingSchema;
+    anomalies: AnomalyRules;
+    /** The payment provider's API (YAML `billing.provider`), when configured. */
+    provider?: ProviderSettings | undefined;
+  };
   /** YAML `sync.sources`: partner systems polled on a schedule, secrets already read from the environment. */
   sync: { sources: SyncSource[] };
   /** YAML `data`: the production and development connections of data operations, and what must never be written. */
@@ -134,7 +140,18 @@ export interface BillingSchema {
     amount: string;
     status: string;
     next_payment_date: string;
+    /** The column holding the payment provider's subscription id, if the web service keeps it (no default). */
+    provider_subscription_id?: string | undefined;
   };
+}
+
+/** The payment provider's API; `apiKey` is read from the variable `apiKeyEnv` names, and without it the API is off. */
+export interface ProviderSettings {
+  apiKeyEnv: string;
+  apiKey: string | undefined;
+  apiUrl: string | undefined;
+  timeoutMs: number;
+  retries: number;
 }
 
 export interface LoadConfigOptions {

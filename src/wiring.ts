@@ -22,6 +22,7 @@ import type { MailTransport } from './services/mail/transport.js';
 import { createPaymentsService } from './services/payments/index.js';
 import { createCustomerService } from './services/customers/index.js';
 import { createRequestService } from './services/requests/index.js';
+import { createStripeApi } from './services/provider/api.js';
 import { createHomeService } from './services/home/index.js';
 import { findLastEffect } from './services/jobs/job-effects.js';
 import { createReportService } from './services/reports/index.js';
@@ -201,7 +202,15 @@ export function createServices({
     zone: config.timezone,
     recentMail: (who, limit) => mail.recentOf(who, limit),
   });
-  const requests = createRequestService({ db, clock, schema: config.billing.schema });
+  const providerSettings = config.billing.provider;
+  const requests = createRequestService({
+    db,
+    clock,
+    schema: config.billing.schema,
+    provider: providerSettings?.apiKey
+      ? createStripeApi({ ...providerSettings, apiKey: providerSettings.apiKey })
+      : undefined,
+  });
   const home = createHomeService({
     summarize: async (day) => {
       const parsed = payments.parsePeriod(day);

@@ -207,6 +207,37 @@ channels: { billing: "#billing", alerts: C0ALERTS }
   });
 });
 
+describe('billing.provider', () => {
+  const yaml = (provider: string) => withYaml(`${validYaml}billing:\n  provider: ${provider}\n`);
+
+  it('reads the key from the variable the file names, with the stated timeout and retries', () => {
+    const path = yaml('{ api_key_env: PAY_KEY, api_url: "http://127.0.0.1:12111", timeout_seconds: 5 }');
+    const config = parseConfig({ env: { BANTO_CONFIG: path, PAY_KEY: 'sk_test_1' }, cwd: emptyDir() });
+    assert.deepEqual(config.billing.provider, {
+      apiKeyEnv: 'PAY_KEY',
+      apiKey: 'sk_test_1',
+      apiUrl: 'http://127.0.0.1:12111',
+      timeoutMs: 5000,
+      retries: 2,
+    });
+    const none = parseConfig({ env: { BANTO_CONFIG: withYaml(validYaml) }, cwd: emptyDir() });
+    assert.equal(none.billing.provider, undefined);
+  });
+
+  it('names a missing key, a live key outside production and a bad variable name', () => {
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: yaml('{}') }), [
+      'billing.provider.api_key_env: STRIPE_SECRET_KEY is not set in the environment',
+    ]);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: yaml('{}'), STRIPE_SECRET_KEY: 'sk_live_abc' }), [
+      'billing.provider.api_key_env: STRIPE_SECRET_KEY holds a live key; BANTO_ENV=development takes only a test key (sk_test_…)',
+    ]);
+    assert.deepEqual(problemsOf({ BANTO_CONFIG: yaml('{ api_key_env: stripe-key, retries: 9 }') }), [
+      'billing.provider.api_key_env: the name of an environment variable, e.g. STRIPE_SECRET_KEY',
+      'billing.provider.retries: Too big: expected number to be <=5',
+    ]);
+  });
+});
+
 describe('loadTranslateSettings', () => {
   it('reads DEEPL_* and the translate section; works where there is no config file', () => {
     const yaml = withYaml(`${validYaml}translate: { formality: less, glossaries: { ja-en: abcdef12-3456 } }\n`);

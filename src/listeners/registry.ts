@@ -201,6 +201,12 @@ export const registry: readonly RegistryEntry[] = [
     answers: 'later',
     create: (deps) => createRequestStepAction(deps, 'done'),
   }),
+  action({
+    key: requestIds.carryOut,
+    roles: ['accounting'],
+    answers: 'later',
+    create: (deps) => createRequestStepAction(deps, 'carry-out'),
+  }),
   // Anyone Banto knows: a customer's English mail is everyone's work. Not 'anyone': DeepL's quota is paid for.
   shortcut({
     key: translateShortcutId,

@@ -34,6 +34,11 @@ const ja = {
   } satisfies Record<HelpRequestState, string>,
   decidedBy: (by: string, at: string) => `判断: <@${by}> (${at})`,
   doneBy: (by: string) => `実施: <@${by}>`,
+  carryOut: '決済サービスで実施',
+  noProviderId: 'この決済・契約には決済サービスの ID がありません。手で実施して「完了」を押してください。',
+  providerDone: (ref: string) => `決済サービスで実施済み: \`${ref}\``,
+  providerFailed: (why: string) =>
+    `:warning: 決済サービスで実施できませんでした: ${why}\n「決済サービスで実施」でやり直すか、手で実施して「完了」を押してください。`,
   ownRequest: '自分の依頼は承認・却下・完了できません。別の人に依頼してください。',
   already: (state: string) => `この依頼はすでに処理されています (${state})。`,
   told: (id: number, kind: string, state: string, by: string) => `${kind}の依頼 #${id}: ${state} (<@${by}>)`,
@@ -68,6 +73,11 @@ const en: RequestMessages = {
   },
   decidedBy: (by, at) => `Decided by <@${by}> (${at})`,
   doneBy: (by) => `Carried out by <@${by}>`,
+  carryOut: 'Carry out with the provider',
+  noProviderId: 'This payment or subscription has no provider id. Do it by hand, then press Done.',
+  providerDone: (ref) => `Carried out with the payment provider: \`${ref}\``,
+  providerFailed: (why) =>
+    `:warning: The payment provider did not carry it out: ${why}\nPress "Carry out with the provider" to try again, or do it by hand and press Done.`,
   ownRequest: 'You cannot approve, reject or close your own request. Ask someone else.',
   already: (state) => `This request was already handled (${state}).`,
   told: (id, kind, state, by) => `${kind} request #${id}: ${state} (<@${by}>)`,

@@ -14,6 +14,7 @@ export const requestIds = {
   approve: 'request_approve',
   reject: 'request_reject',
   done: 'request_done',
+  carryOut: 'request_carry_out',
 } as const;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -85,13 +86,12 @@ export function renderRequestForm(record: CustomerRecord, kind: HelpRequestKind,
 
 /**
  * The request in the billing channel: who asks, for which customer and what, and why; Approve and Reject while it
- * waits, Done once approved, nothing after.
+ * waits; once approved, Done (and, with a provider, "Carry out" to try it again), nothing after.
  */
 export function renderRequestPost(
   request: HelpRequest,
   customerName: string,
-  locale: Locale,
-  zone: string,
+  { locale, zone, provider }: { locale: Locale; zone: string; provider: boolean },
 ): MessageView {
   const m = requestMessages(locale);
   const kind = m.kind[request.kind];
@@ -109,6 +109,8 @@ export function renderRequestPost(
       ? [m.decidedBy(request.decidedBy, request.decidedAt.setZone(zone).toFormat('yyyy-MM-dd HH:mm'))]
       : []),
     ...(request.doneBy ? [m.doneBy(request.doneBy)] : []),
+    ...(request.providerRef ? [m.providerDone(request.providerRef)] : []),
+    ...(request.state === 'approved' && request.providerError ? [m.providerFailed(request.providerError)] : []),
   ];
   const value = String(request.id);
   const buttons =
@@ -130,7 +132,12 @@ export function renderRequestPost(
           },
         ]
       : request.state === 'approved'
-        ? [{ type: 'button' as const, text: plain(m.done), action_id: requestIds.done, value }]
+        ? [
+            ...(provider
+              ? [{ type: 'button' as const, text: plain(m.carryOut), action_id: requestIds.carryOut, value }]
+              : []),
+            { type: 'button' as const, text: plain(m.done), action_id: requestIds.done, value },
+          ]
         : [];
   const blocks: KnownBlock[] = [sectionBlock(lines.join('\n'))];
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: `request_${request.id}`, elements: buttons });

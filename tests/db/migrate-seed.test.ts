@@ -31,6 +31,7 @@ for (const kind of databaseKinds) {
         '0009_banto_provider_events',
         '0010_banto_dev_refresh',
         '0011_banto_help_requests',
+        '0012_banto_help_request_provider',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

@@ -47,7 +47,7 @@ export function createCustomerRequestView({
       if (!(await checkBillingChannel(billingChannel)).allowed) throw new BantoError('CHANNEL_GUARD', 'refused');
       const posted = await client.chat.postMessage({
         channel: billingChannel,
-        ...renderRequestPost(request, name, locale, clock.zone),
+        ...renderRequestPost(request, name, { locale, zone: clock.zone, provider: requests.providerConfigured }),
       });
       await requests.markPosted(request.id, billingChannel, String(posted.ts));
     } catch (error) {

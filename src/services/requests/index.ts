@@ -5,6 +5,7 @@ import type { BillingSchema } from '../../config.js';
 import { insertReturningId } from '../../db/insert.js';
 import { fromDbTime, toDbTime } from '../../db/time.js';
 import { BantoError } from '../../errors.js';
+import type { ProviderApi } from '../provider/api.js';
 
 export type HelpRequestKind = 'refund' | 'cancel';
 export type HelpRequestState = 'pending' | 'approved' | 'rejected' | 'done';
@@ -25,6 +26,10 @@ export interface HelpRequest {
   doneBy: string | undefined;
   channel: string | undefined;
   messageTs: string | undefined;
+  /** The provider's id of the refund or cancellation that carried the request out. */
+  providerRef: string | undefined;
+  /** Why the provider refused, or could not be reached, at the last try. */
+  providerError: string | undefined;
 }
 
 /** What pressing a button did: the request moved, or why it did not. */
@@ -32,6 +37,13 @@ export type Step =
   | { outcome: 'moved'; request: HelpRequest }
   | { outcome: 'own-request'; request: HelpRequest }
   | { outcome: 'already'; request: HelpRequest };
+
+/** What carrying an approved request out through the provider did. */
+export type CarryOut =
+  | Step
+  /** No provider, or no provider id for its payment or subscription: a person does it and presses Done. */
+  | { outcome: 'manual'; request: HelpRequest }
+  | { outcome: 'failed'; request: HelpRequest; code: string };
 
 interface Row {
   id: number;
@@ -49,6 +61,8 @@ interface Row {
   done_by: string | null;
   channel: string | null;
   message_ts: string | null;
+  provider_ref: string | null;
+  provider_error: string | null;
 }
 
 const toRequest = (r: Row): HelpRequest => ({
@@ -66,19 +80,24 @@ const toRequest = (r: Row): HelpRequest => ({
   doneBy: r.done_by ?? undefined,
   channel: r.channel ?? undefined,
   messageTs: r.message_ts ?? undefined,
+  providerRef: r.provider_ref ?? undefined,
+  providerError: r.provider_error ?? undefined,
 });
 
 export interface RequestServiceDeps {
   db: Knex;
   clock: Clock;
   schema: BillingSchema;
+  /** The payment provider's API, when configured: an approved request is carried out through it. */
+  provider?: ProviderApi | undefined;
 }
 
 /**
  * Refund and cancellation requests: asked by one person, decided by another (never the same), then carried out.
- * Without a payment-provider connection, carrying out is a person's task, closed with "Done".
+ * With a payment provider, an approval is carried out through it; without one, it is a person's task, closed with
+ * "Done".
  */
-export function createRequestService({ db, clock, schema }: RequestServiceDeps) {
+export function createRequestService({ db, clock, schema, provider }: RequestServiceDeps) {
   const get = async (id: number) => {
     const row = (await db('banto_help_requests').where({ id }).first()) as Row | undefined;
     if (!row) throw new BantoError('REQUEST_NOT_FOUND', `no request #${id}`);
@@ -118,8 +137,53 @@ export function createRequestService({ db, clock, schema }: RequestServiceDeps) 
     return { outcome: changed === 1 ? 'moved' : 'already', request: await get(id) };
   }
 
+  /** The provider's id of the request's payment (its charge) or subscription, when the schema maps one. */
+  async function readProviderId(request: HelpRequest): Promise<string | undefined> {
+    const { table, id } = request.kind === 'refund' ? schema.payments : schema.subscriptions;
+    const column =
+      request.kind === 'refund' ? schema.payments.provider_charge_id : schema.subscriptions.provider_subscription_id;
+    if (!column) return undefined;
+    const row = (await db(table)
+      .where({ [id]: request.targetId })
+      .first({ ref: column })) as { ref: string | null } | undefined;
+    return row?.ref ? String(row.ref) : undefined;
+  }
+
+  /**
+   * An approved request, carried out through the provider. The key is the request's own, so a retry after a failure
+   * half-way (the provider did it, the mark was lost) finds what was done instead of doing it twice.
+   */
+  async function carryOut(id: number, by: string): Promise<CarryOut> {
+    const request = await get(id);
+    if (request.state !== 'approved') return { outcome: 'already', request };
+    if (request.requestedBy === by) return { outcome: 'own-request', request };
+    const providerId = provider && (await readProviderId(request));
+    if (!provider || !providerId) return { outcome: 'manual', request };
+    const key = `banto-help-request-${request.id}`;
+    let ref: string;
+    try {
+      ref =
+        request.kind === 'refund'
+          ? await provider.refund({ chargeId: providerId, amount: request.amount, key })
+          : await provider.cancelSubscription({ subscriptionId: providerId, key });
+    } catch (error) {
+      if (!(error instanceof BantoError)) throw error;
+      await db('banto_help_requests')
+        .where({ id, state: 'approved' })
+        .update({ provider_error: error.message.slice(0, 500) });
+      return { outcome: 'failed', request: await get(id), code: error.code };
+    }
+    const changed = await db('banto_help_requests')
+      .where({ id, state: 'approved' })
+      .update({ state: 'done', done_by: by, done_at: toDbTime(clock.now()), provider_ref: ref, provider_error: null });
+    return { outcome: changed === 1 ? 'moved' : 'already', request: await get(id) };
+  }
+
   return {
     get,
+    carryOut,
+    /** Whether approved requests can be carried out through a provider at all. */
+    providerConfigured: provider !== undefined,
     async create(input: {
       kind: HelpRequestKind;
       customerId: string;

@@ -1,0 +1,17 @@
+import type { Knex } from 'knex';
+
+export async function up(db: Knex): Promise<void> {
+  // An approved request carried out through the payment provider: the provider's id of what it did (a refund,
+  // a cancelled subscription), or why it refused, so that the post, the requester and a retry all know.
+  await db.schema.alterTable('banto_help_requests', (t) => {
+    t.string('provider_ref', 255).nullable();
+    t.string('provider_error', 500).nullable();
+  });
+}
+
+export async function down(db: Knex): Promise<void> {
+  await db.schema.alterTable('banto_help_requests', (t) => {
+    t.dropColumn('provider_ref');
+    t.dropColumn('provider_error');
+  });
+}
