@@ -106,6 +106,7 @@ export class SlackEmulator extends EventEmitter<{ call: [RecordedCall] }> {
       views: new Map(),
       uploads: new Map(),
       messages: new Map(),
+      ims: new Map(),
       nextId: (prefix) => `${prefix}${String(++this.sequence).padStart(prefix ? 8 : 1, '0')}`,
     };
     this.socketMode = new SocketModeServer(options.workspace.appId, {

@@ -8,6 +8,8 @@ export interface EmulatorState {
   uploads: Map<string, { filename: string; length: number; data?: Buffer; contentType?: string }>;
   /** Each channel's messages as posted, for conversations.history. */
   messages: Map<string, { ts: string; text: unknown; metadata?: unknown }[]>;
+  /** The bot's direct-message channels: DM channel id → the person's user id (conversations.open). */
+  ims: Map<string, string>;
   nextId(prefix: string): string;
 }
 
@@ -124,6 +126,15 @@ export const webApiMethods: Record<string, Method> = {
       }));
     return { ok: true, messages, has_more: false };
   },
+  // The bot's DM with one person: the same channel id each time, as on Slack.
+  'conversations.open': (args, s) => {
+    const user = str(args.users);
+    if (user.includes(',')) return fail('method_not_supported_for_channel_type');
+    if (!s.workspace.users.some((u) => u.id === user)) return fail('user_not_found');
+    const id = `D${user.slice(1)}`;
+    s.ims.set(id, user);
+    return { ok: true, channel: { id } };
+  },
   'conversations.info': (args, s) => {
     const channel = channelInfo(s, str(args.channel));
     return channel ? { ok: true, channel } : fail('channel_not_found');
@@ -161,7 +172,8 @@ export const webApiMethods: Record<string, Method> = {
   'files.completeUploadExternal': (args, s) => {
     const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
     if (files.some((f) => !s.uploads.get(f.id)?.data)) return fail('file_not_found');
-    if (args.channel_id && !findChannel(s, args.channel_id)) return fail('channel_not_found');
+    if (args.channel_id && !findChannel(s, args.channel_id) && !s.ims.has(str(args.channel_id)))
+      return fail('channel_not_found');
     return {
       ok: true,
       files: files.map((f) => ({

@@ -14,6 +14,8 @@ const ja = {
   title: (description: string, shown: string) => `*${description}*${shown ? ` (${shown})` : ''}`,
   noRows: '該当する行はありません。',
   truncated: (n: number) => `(最初の ${n} 行だけを表示しています)`,
+  chartSent: ':bar_chart: グラフは Banto との DM に送りました。',
+  chartFailed: ':warning: グラフを送れませんでした。表だけを表示しています。',
   alert: (description: string, rows: number) =>
     `:rotating_light: レポート「${description}」が ${rows} 行を返しました。`,
   recovered: (description: string) => `:white_check_mark: レポート「${description}」は該当なしに戻りました。`,
@@ -29,10 +31,16 @@ const en: ReportMessages = {
   title: (description, shown) => `*${description}*${shown ? ` (${shown})` : ''}`,
   noRows: 'No rows.',
   truncated: (n) => `(only the first ${n} rows are shown)`,
+  chartSent: ':bar_chart: The chart is in your DM with Banto.',
+  chartFailed: ':warning: The chart could not be sent; the table is all there is.',
   alert: (description, rows) => `:rotating_light: Report "${description}" returned ${rows} row(s).`,
   recovered: (description) => `:white_check_mark: Report "${description}" returns no rows again.`,
 };
 const messagesOf = (locale: Locale) => (locale === 'en' ? en : ja);
+
+/** The line under a chart report's table: where its chart went, or that it could not be sent. */
+export const renderReportChartNote = (sent: boolean, locale: Locale) =>
+  sent ? messagesOf(locale).chartSent : messagesOf(locale).chartFailed;
 
 const describeParams = (report: Report) =>
   Object.entries(report.params)

@@ -2,16 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { demoWorkspace, type Workspace } from '../../src/local/workspace.js';
 import { chartWidth } from '../../src/views/chart.js';
+import { pngSize } from '../helpers/png.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { demoConfigWithSchedules, startTestBanto, type TestBanto } from '../helpers/banto.js';
-
-/** Width and height from a PNG's IHDR chunk, after checking the signature (the upload may wrap it in a multipart body). */
-function pngSize(body: Buffer): { width: number; height: number } {
-  const at = body.indexOf(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  assert.ok(at >= 0, 'a PNG signature');
-  assert.equal(body.subarray(at + 12, at + 16).toString('latin1'), 'IHDR');
-  return { width: body.readUInt32BE(at + 16), height: body.readUInt32BE(at + 20) };
-}
 
 for (const kind of databaseKinds) {
   describe(`the daily billing summary (${kind})`, () => {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { RecordedCall } from '../../src/local/emulator.js';
+import { insertReturningId } from '../../src/db/insert.js';
+import { toDbTime } from '../../src/db/time.js';
 import { startTestBanto, waitForAuditRows, type TestBanto } from '../helpers/banto.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { pngSize } from '../helpers/png.js';
+import { chartWidth } from '../../src/views/chart.js';
 
 const EXEC = 'U01EXEC';
 const CLERK = 'U03CLERK';
@@ -44,20 +49,79 @@ for (const kind of databaseKinds)
     });
 
     it('runs a figure, and tables on both engines, with the figures of the direct SQL', async () => {
-      const [paid] = (await t.banto
-        .db('users')
-        .where({ plan: 'paid' })
-        .whereNull('unsubscribed_at')
-        .count({ n: '*' })) as {
+      const db = t.banto.db;
+      const [paid] = (await db('users').where({ plan: 'paid' }).whereNull('unsubscribed_at').count({ n: '*' })) as {
         n: number;
       }[];
       assert.match(await ask(EXEC, 'paid-members'), new RegExp(`\\*${Number(paid?.n)}\\*`));
-      const month = t.clock.now().minus({ months: 1 }).toFormat('yyyy-MM');
+
+      const start = t.clock.now().minus({ months: 1 }).startOf('month');
+      const month = start.toFormat('yyyy-MM');
+      const range = [toDbTime(start), toDbTime(start.plus({ months: 1 }))] as const;
       const weeks = await ask(CLERK, `signups-by-week ${month}`);
       assert.match(weeks, /week +plan +signups/);
-      assert.match(weeks, /\d{4}-W\d\d +(free|paid) +\d+/);
-      const failed = await ask(CLERK, `failed-payments-to-follow-up period=${month}`);
-      assert.match(failed, /payment +customer +email +amount +paid_at|該当する行はありません/);
+      const rows = [...weeks.matchAll(/(\d{4}-W\d\d) +(free|paid) +(\d+)/g)];
+      assert.ok(rows.length > 0);
+      const [signups] = (await db('users')
+        .where('created_at', '>=', range[0])
+        .andWhere('created_at', '<', range[1])
+        .count({ n: '*' })) as { n: number }[];
+      assert.equal(
+        rows.reduce((sum, r) => sum + Number(r[3]), 0),
+        Number(signups?.n),
+        'the weeks add up to the month',
+      );
+
+      // A failed payment of a customer who never paid after it, in the middle of the month: listed, with its figures.
+      const customer = (await db('users').orderBy('id', 'desc').first('id', 'email')) as { id: number; email: string };
+      await db('payments').where({ user_id: customer.id }).delete();
+      const at = start.plus({ days: 14, hours: 3 });
+      const id = await insertReturningId(db, 'payments', {
+        user_id: customer.id,
+        subscription_id: null,
+        amount: 4321,
+        currency: 'JPY',
+        status: 'failed',
+        paid_at: toDbTime(at),
+        due_date: at.toISODate(),
+      });
+      const failed = await ask(CLERK, `failed-payments-to-follow-up period=${month} min_amount=4000`);
+      assert.match(failed, /payment +customer +email +amount +paid_at/);
+      assert.match(failed, new RegExp(`(?<!\\d)${id} +${customer.id} +${customer.email.replace(/\./g, '\\.')} +4321 `));
+      const higher = await ask(CLERK, `failed-payments-to-follow-up period=${month} min_amount=5000`);
+      assert.match(higher, /\(period=\d{4}-\d\d min_amount=5000\)/);
+      assert.doesNotMatch(higher, new RegExp(`(?<!\\d)${id} +${customer.id} `));
+    });
+
+    it("sends a chart report's chart to the caller's DM, and only the table to the command's answer", async () => {
+      const emulator = t.banto.emulator!;
+      const month = t.clock.now().minus({ months: 1 }).toFormat('yyyy-MM');
+      const from = emulator.calls.length;
+      const answer = await ask(CLERK, `signups-by-week ${month}`);
+      assert.match(answer, /グラフは Banto との DM に送りました/);
+      const after = (c: RecordedCall) => emulator.calls.indexOf(c) >= from;
+      const opened = await emulator.waitForCall('conversations.open', after);
+      assert.equal(opened.args.users, CLERK);
+      const completed = await emulator.waitForCall('files.completeUploadExternal', after);
+      assert.equal(completed.args.channel_id, (opened.response.channel as { id: string }).id);
+      const fileId = (completed.args.files as { id: string }[])[0]?.id ?? '';
+      const upload = emulator.state.uploads.get(fileId);
+      assert.equal(upload?.filename, 'signups-by-week.png');
+      assert.equal(pngSize(upload?.data ?? Buffer.alloc(0)).width, chartWidth);
+      assert.equal(
+        emulator.calls.filter((c) => after(c) && c.method === 'chat.postMessage').length,
+        0,
+        'nothing was posted to a channel',
+      );
+    });
+
+    it('says when the chart could not be sent, and still answers with the table', async () => {
+      const emulator = t.banto.emulator!;
+      emulator.failNext('conversations.open', { error: 'missing_scope' });
+      const month = t.clock.now().minus({ months: 1 }).toFormat('yyyy-MM');
+      const answer = await ask(CLERK, `signups-by-week ${month}`);
+      assert.match(answer, /week +plan +signups/);
+      assert.match(answer, /グラフを送れませんでした/);
     });
 
     it('names a bad parameter and runs nothing', async () => {

@@ -44,6 +44,7 @@ const scopesOf: Record<string, string[]> = {
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
   'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.open': ['im:write'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read', 'users:read.email'],
   'files.uploadV2': ['files:write'],

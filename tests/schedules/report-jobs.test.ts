@@ -27,6 +27,15 @@ const reports = [
     schedule: { cron: '0 0 9 * * *', channel: 'C0GENERAL' },
   }),
   reportSchema.parse({
+    name: 'watch-chart',
+    description: 'Items per kind',
+    roles: ['exec'],
+    sql: 'select kind, count(*) as items from watch_items group by kind order by kind',
+    output: 'chart',
+    chart: { x: 'kind', y: 'items' },
+    schedule: { cron: '0 0 10 * * *', channel: 'C0GENERAL' },
+  }),
+  reportSchema.parse({
     name: 'watch-alert',
     description: 'Items to look at',
     roles: ['engineer'],
@@ -86,6 +95,28 @@ for (const kind of databaseKinds)
       assert.match(JSON.stringify(slack.callsTo('chat.postMessage')[0]?.args.blocks), /items\\n2/);
       assert.equal(await a.runOnce('report-watch-count', at('09:00:00'), 'schedule'), undefined, 'the same slot again');
       assert.equal(postedMessages(slack).filter((p) => p.channel === 'C0GENERAL').length, 1);
+    });
+
+    it('a chart report posts its table and uploads its chart once per slot, each recorded as its own effect', async () => {
+      const [a, b] = [replica('replica-a', at('10:00:00')), replica('replica-b', at('10:00:00'))];
+      const from = slack.calls.length;
+      const outcomes = await Promise.all([
+        a.runOnce('report-watch-chart', at('10:00:00'), 'schedule'),
+        b.runOnce('report-watch-chart', at('10:00:00'), 'schedule'),
+      ]);
+      const ran = outcomes.filter(Boolean);
+      assert.deepEqual(
+        ran.map((o) => [o?.status, o?.result]),
+        [['succeeded', 'posted 2 row(s) and a chart to C0GENERAL']],
+      );
+      const calls = slack.calls.slice(from);
+      assert.equal(calls.filter((c) => c.method === 'chat.postMessage').length, 1);
+      const uploads = calls.filter((c) => c.method === 'files.completeUploadExternal');
+      assert.equal(uploads.length, 1);
+      assert.equal(uploads[0]?.args.channel_id, 'C0GENERAL');
+      const run = await t.db('banto_job_runs').where({ job: 'report-watch-chart' }).first('id');
+      const recorded = await t.db('banto_job_effects').where({ run_id: run?.id }).orderBy('id').pluck('effect');
+      assert.deepEqual(recorded, ['post', 'chart']);
     });
 
     it('opens the on-call alert once while rows come back, and recovers once', async () => {

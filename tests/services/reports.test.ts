@@ -5,6 +5,8 @@ import { migrateLatest } from '../../src/db/migrate.js';
 import { reportSchema, type Report } from '../../src/services/reports/definition.js';
 import { readParams } from '../../src/services/reports/params.js';
 import { runReportQuery } from '../../src/services/reports/run.js';
+import { createReportService } from '../../src/services/reports/index.js';
+import { createFixedClock } from '../../src/clock.js';
 import { testNow } from '../helpers/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
@@ -27,6 +29,7 @@ describe('report definitions and parameters', () => {
       () => report({ sql: 'select 1', schedule: { cron: 'every day', channel: 'C0X1' } }),
       /not a cron expression/,
     );
+    assert.throws(() => report({ sql: 'select 1', output: 'chart' }), /a chart report names its x and y columns/);
   });
 
   it('reads typed values by name or position, with defaults, and names each problem', () => {
@@ -98,6 +101,24 @@ for (const kind of databaseKinds)
       });
       // The database answers the next query as usual.
       assert.equal((await runReportQuery(t.db, 'select count(*) as n from users', {}, limits)).rows[0]?.[0], users);
+    });
+
+    it('names the columns a chart report draws that its query does not return', async () => {
+      const service = createReportService({
+        db: t.db,
+        clock: createFixedClock(testNow, 'Asia/Tokyo'),
+        reports: [
+          report({
+            sql: 'select plan, count(*) as n from users group by plan',
+            output: 'chart',
+            chart: { x: 'plan', y: 'members' },
+          }),
+        ],
+      });
+      await assert.rejects(service.run('test-report', '', new Set(['exec'])), {
+        code: 'REPORT_CHART',
+        message: 'the chart names members, which the query does not return (it returns plan, n)',
+      });
     });
 
     it('returns at most the row limit, and says there were more', async () => {

@@ -5,6 +5,7 @@ import type { Publisher } from '../../services/publish.js';
 import type { ReportService } from '../../services/reports/index.js';
 import type { Locale } from '../../views/messages.js';
 import { renderReportAlert, renderReportAnswer, renderReportRecovered } from '../../views/reports.js';
+import { renderReportChart } from '../../views/chart.js';
 import type { JobDefinition } from '../job.js';
 
 export interface ReportJobsDeps {
@@ -53,7 +54,17 @@ export function createReportJobs({
       if (report.sensitive && !(await checkBillingChannel(channel)).allowed)
         return `blocked: ${channel} does not pass the billing guard`;
       await effects.once('post', () => publisher.post(channel, renderReportAnswer(report, shown, answer, locale)));
-      return `posted ${answer.rows.length} row(s) to ${channel}`;
+      if (report.output !== 'chart' || answer.rows.length === 0)
+        return `posted ${answer.rows.length} row(s) to ${channel}`;
+      // Its own effect: a retry after a failed upload uploads, and does not post the table again.
+      await effects.once('chart', async () =>
+        publisher.upload(channel, {
+          filename: `${report.name}.png`,
+          title: `${report.description} (${shown})`.slice(0, 200),
+          data: await renderReportChart(report, answer),
+        }),
+      );
+      return `posted ${answer.rows.length} row(s) and a chart to ${channel}`;
     },
   }));
 }

@@ -44,7 +44,19 @@ export const reportSchema = z
     roles: z.array(z.enum(['exec', 'accounting', 'clerk', 'engineer'])).min(1),
     /** Billing-like figures: posted only to a channel that passes the billing guard. */
     sensitive: z.boolean().default(false),
-    output: z.enum(['table', 'figure']).default('table'),
+    output: z.enum(['table', 'figure', 'chart']).default('table'),
+    /** For `output: chart`: which columns the vega-lite chart draws; the table is shown beside it. */
+    chart: z
+      .strictObject({
+        mark: z.enum(['bar', 'line', 'area', 'point']).default('bar'),
+        x: z.string().min(1),
+        /** A number column. */
+        y: z.string().min(1),
+        /** A column whose values split the marks into coloured series (stacked bars, one line each). */
+        color: z.string().min(1).optional(),
+        x_type: z.enum(['ordinal', 'temporal', 'nominal', 'quantitative']).default('ordinal'),
+      })
+      .optional(),
     /** Run on a cron (node-cron's six fields) and post to a channel, with these arguments. */
     schedule: z
       .strictObject({
@@ -65,6 +77,8 @@ export const reportSchema = z
   .superRefine((report, ctx) => {
     if (report.schedule && !report.alert && !report.schedule.channel)
       ctx.addIssue({ code: 'custom', path: ['schedule', 'channel'], message: 'a scheduled report posts to a channel' });
+    if (report.output === 'chart' && !report.chart)
+      ctx.addIssue({ code: 'custom', path: ['chart'], message: 'a chart report names its x and y columns' });
     if (report.alert && !report.schedule)
       ctx.addIssue({ code: 'custom', path: ['alert'], message: 'an alert report needs a schedule' });
     const declared = new Set(

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../clock.js';
 import type { RoleName } from '../../config.js';
 import { dialectOf } from '../../db/connect.js';
+import { BantoError } from '../../errors.js';
 import type { Report } from './definition.js';
 import { readParams } from './params.js';
 import { runReportQuery, type ReportAnswer, type RunLimits } from './run.js';
@@ -34,12 +35,18 @@ export function createReportService({
     const params = readParams(report, text, clock.now());
     if ('problem' in params) return { kind: 'usage', report, problem: params.problem };
     const sql = typeof report.sql === 'string' ? report.sql : report.sql[dialectOf(db)];
-    return {
-      kind: 'answer',
-      report,
-      shown: params.shown,
-      answer: await runReportQuery(db, sql, params.bindings, limits),
-    };
+    const result = await runReportQuery(db, sql, params.bindings, limits);
+    if (report.chart) {
+      // Only the query's answer tells its columns: a chart naming one it lacks is the report's mistake, said so.
+      const { x, y, color } = report.chart;
+      const missing = [x, y, color].filter((c) => c !== undefined && !result.columns.includes(c));
+      if (missing.length > 0)
+        throw new BantoError(
+          'REPORT_CHART',
+          `the chart names ${missing.join(', ')}, which the query does not return (it returns ${result.columns.join(', ')})`,
+        );
+    }
+    return { kind: 'answer', report, shown: params.shown, answer: result };
   }
   return {
     listFor: (roles: ReadonlySet<RoleName>) => reports.filter((r) => mayRun(r, roles)),
