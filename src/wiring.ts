@@ -24,6 +24,9 @@ import { createCustomerService } from './services/customers/index.js';
 import { createRequestService } from './services/requests/index.js';
 import { createStripeApi } from './services/provider/api.js';
 import { createHomeService } from './services/home/index.js';
+import { createHomeViews } from './services/home/views.js';
+import { publishHome } from './listeners/home.js';
+import { commandsAllowedFor } from './listeners/registry.js';
 import { findLastEffect } from './services/jobs/job-effects.js';
 import { createReportService } from './services/reports/index.js';
 import { createTranslator } from './services/translate/index.js';
@@ -140,6 +143,7 @@ export function createServices({
   const publisher = client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack };
   const providerEvents = createProviderEvents({ config, db, clock, logger, publisher, checkBillingChannel });
   const reports = createReportService({ db, clock, reports: config.reports });
+  const homeViews = createHomeViews({ db, clock });
   const table = applyScheduleOverrides(
     [
       ...createScheduleTable({
@@ -172,6 +176,20 @@ export function createServices({
           alertsChannel: config.channels.alerts,
         },
         reports,
+        homes: {
+          enabled: client !== undefined,
+          viewers: () => homeViews.viewersSince(clock.now().minus({ weeks: 2 })),
+          // `home` is made below, from the runner this table goes into; the job runs only after both exist.
+          refresh: async (userId) =>
+            client
+              ? publishHome(
+                  { home, homeViews, roles, clock, locale: config.locale, commandsFor: commandsAllowedFor },
+                  client,
+                  userId,
+                  { onlyIfChanged: true },
+                )
+              : false,
+        },
       }),
       ...extraJobs,
     ],
@@ -246,6 +264,7 @@ export function createServices({
     customers,
     requests,
     home,
+    homeViews,
     reports,
   };
 }

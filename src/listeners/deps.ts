@@ -6,6 +6,7 @@ import type { RoleResolver } from '../services/access/roles.js';
 import type { AuditLog, AuditOutcome } from '../services/audit/audit-log.js';
 import type { CustomerService } from '../services/customers/index.js';
 import type { HomeService } from '../services/home/index.js';
+import type { HomeViews } from '../services/home/views.js';
 import type { ReportService } from '../services/reports/index.js';
 import type { RequestService } from '../services/requests/index.js';
 import type { MailService } from '../services/mail/index.js';
@@ -24,6 +25,7 @@ export interface ListenerDeps {
   customers: CustomerService;
   requests: RequestService;
   home: HomeService;
+  homeViews: HomeViews;
   reports: ReportService;
   billingChannel: string;
   checkBillingChannel: ChannelGuard;

@@ -13,6 +13,7 @@ import { createProviderEventsJob } from './jobs/provider-events.js';
 import { createDataOpsJobs, type DataOpsJobsDeps } from './jobs/data-ops.js';
 import { createReportJobs } from './jobs/reports.js';
 import type { ReportService } from '../services/reports/index.js';
+import { createRefreshHomesJob, type RefreshHomesDeps } from './jobs/refresh-homes.js';
 
 export interface ScheduleDeps {
   db: Knex;
@@ -29,6 +30,8 @@ export interface ScheduleDeps {
   dataOps: Omit<DataOpsJobsDeps, 'locale'>;
   /** Saved reports with a schedule: each is a job (`report-<name>`). */
   reports?: ReportService | undefined;
+  /** Recent viewers' Homes, republished when they change. */
+  homes?: RefreshHomesDeps | undefined;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
@@ -44,6 +47,7 @@ export function createScheduleTable({
   providerEvents,
   dataOps,
   reports,
+  homes,
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
@@ -82,6 +86,7 @@ export function createScheduleTable({
           locale: billing.locale,
         })
       : []),
+    ...(homes ? [createRefreshHomesJob(homes)] : []),
   ];
 }
 

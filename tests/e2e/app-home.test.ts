@@ -103,4 +103,33 @@ for (const kind of databaseKinds)
       const opened = await emulator.waitForCall('views.open', (c) => emulator.calls.indexOf(c) >= sent);
       assert.match(JSON.stringify(opened.args.view), /"callback_id":"customer_find"/);
     });
+
+    it('refresh-homes republishes only the Homes whose content changed, for those who opened theirs', async () => {
+      const emulator = t.banto.emulator!;
+      await homeOf(ENGINEER);
+      await homeOf(CLERK);
+      const viewers = Number(((await t.banto.db('banto_home_views').count({ n: '*' })) as { n: number }[])[0]?.n);
+      const refresh = async () => {
+        const from = emulator.calls.length;
+        const outcome = await t.banto.jobs.runNow('refresh-homes', ENGINEER);
+        assert.equal(outcome.status, 'succeeded', outcome.error);
+        const published = emulator.calls.slice(from).filter((c) => c.method === 'views.publish');
+        return { result: outcome.result, to: published.map((c) => c.args.user_id), views: published };
+      };
+      const unchanged = await refresh();
+      assert.deepEqual([unchanged.result, unchanged.to], [`published 0 of ${viewers} Homes`, []]);
+
+      await t.banto.db('banto_alerts').insert({
+        key: 'report:watch',
+        open_key: 'report:watch',
+        message: 'rows',
+        opened_at: '2026-12-01 00:30:00.000',
+      });
+      const changed = await refresh();
+      assert.deepEqual([changed.result, changed.to], [`published 1 of ${viewers} Homes`, [ENGINEER]]);
+      assert.match(JSON.stringify(changed.views[0]?.args.view), /report:watch/);
+
+      const again = await refresh();
+      assert.deepEqual(again.to, [], 'the same content is not published twice');
+    });
   });

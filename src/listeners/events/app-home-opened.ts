@@ -6,6 +6,6 @@ import { publishHome } from '../home.js';
 export function createAppHomeOpenedListener(deps: HandlerDeps) {
   return async ({ event, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
     if (event.tab !== 'home') return;
-    await publishHome(deps, client, event.user);
+    await publishHome(deps, client, event.user, { opened: true });
   };
 }
