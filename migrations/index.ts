@@ -10,7 +10,7 @@ import * as sync from './0008_banto_sync.js';
 import * as providerEvents from './0009_banto_provider_events.js';
 import * as devRefresh from './0010_banto_dev_refresh.js';
 import * as helpRequests from './0011_banto_help_requests.js';
-import * as helpRequestProvider from './0012_banto_help_request_provider.js';
+import * as helpRequestProgress from './0012_banto_help_request_progress.js';
 import * as homeViews from './0013_banto_home_views.js';
 
 interface Migration {
@@ -32,7 +32,7 @@ const migrations: Record<string, Migration> = {
   '0009_banto_provider_events': providerEvents,
   '0010_banto_dev_refresh': devRefresh,
   '0011_banto_help_requests': helpRequests,
-  '0012_banto_help_request_provider': helpRequestProvider,
+  '0012_banto_help_request_progress': helpRequestProgress,
   '0013_banto_home_views': homeViews,
 };
 

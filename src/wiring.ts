@@ -26,6 +26,7 @@ import { createStripeApi } from './services/provider/api.js';
 import { createHomeService } from './services/home/index.js';
 import { createHomeViews } from './services/home/views.js';
 import { publishHome } from './listeners/home.js';
+import { postHelpRequests } from './listeners/request-post.js';
 import { commandsAllowedFor } from './listeners/registry.js';
 import { findLastEffect } from './services/jobs/job-effects.js';
 import { createReportService } from './services/reports/index.js';
@@ -189,6 +190,24 @@ export function createServices({
                   { onlyIfChanged: true },
                 )
               : false,
+        },
+        helpRequests: {
+          enabled: client !== undefined,
+          postPending: async () =>
+            client
+              ? postHelpRequests(
+                  {
+                    requests,
+                    customers,
+                    checkBillingChannel,
+                    billingChannel: config.channels.billing,
+                    locale: config.locale,
+                    clock,
+                    logger,
+                  },
+                  client,
+                )
+              : 0,
         },
       }),
       ...extraJobs,

@@ -13,6 +13,7 @@ import { createProviderEventsJob } from './jobs/provider-events.js';
 import { createDataOpsJobs, type DataOpsJobsDeps } from './jobs/data-ops.js';
 import { createReportJobs } from './jobs/reports.js';
 import type { ReportService } from '../services/reports/index.js';
+import { createHelpRequestsJob } from './jobs/help-requests.js';
 import { createRefreshHomesJob, type RefreshHomesDeps } from './jobs/refresh-homes.js';
 
 export interface ScheduleDeps {
@@ -32,6 +33,8 @@ export interface ScheduleDeps {
   reports?: ReportService | undefined;
   /** Recent viewers' Homes, republished when they change. */
   homes?: RefreshHomesDeps | undefined;
+  /** Posts help requests still to be posted (returns how many); on with Slack. */
+  helpRequests?: { postPending: () => Promise<number>; enabled: boolean } | undefined;
 }
 
 /** What runs when: every batch job of Banto, one row each. Re-time or switch off a row in the YAML config (`schedules:`). */
@@ -48,6 +51,7 @@ export function createScheduleTable({
   dataOps,
   reports,
   homes,
+  helpRequests,
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
@@ -87,6 +91,7 @@ export function createScheduleTable({
         })
       : []),
     ...(homes ? [createRefreshHomesJob(homes)] : []),
+    ...(helpRequests ? [createHelpRequestsJob(helpRequests.postPending, helpRequests.enabled)] : []),
   ];
 }
 

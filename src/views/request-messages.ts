@@ -19,7 +19,7 @@ const ja = {
   } satisfies Record<HelpRequestKind, string>,
   sent: (id: number) => `依頼 #${id} を経理に送りました。結果は DM でお知らせします。`,
   notPosted: (id: number) =>
-    `依頼 #${id} は記録しましたが、請求チャンネルに投稿できませんでした。エンジニアに連絡してください。`,
+    `依頼 #${id} は記録しましたが、まだ請求チャンネルに投稿できていません。Banto が 1 分ごとに投稿し直します。`,
   post: (id: number, kind: string, by: string) => `*${kind}の依頼 #${id}* — 依頼者 <@${by}>`,
   target: (customer: string, target: string, amount: string) => `顧客 ${customer} / ${target} ${amount}`,
   reason: (text: string) => `理由: ${text}`,
@@ -58,7 +58,8 @@ const en: RequestMessages = {
   send: 'Send to accounting',
   nothingTo: { refund: 'No succeeded payment to refund.', cancel: 'No subscription to cancel.' },
   sent: (id) => `Request #${id} went to accounting. You will hear the outcome by DM.`,
-  notPosted: (id) => `Request #${id} is recorded, but could not be posted to the billing channel. Tell an engineer.`,
+  notPosted: (id) =>
+    `Request #${id} is recorded but not yet posted to the billing channel. Banto tries again every minute.`,
   post: (id, kind, by) => `*${kind} request #${id}* — from <@${by}>`,
   target: (customer, target, amount) => `Customer ${customer} / ${target} ${amount}`,
   reason: (text) => `Reason: ${text}`,

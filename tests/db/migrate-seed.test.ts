@@ -31,7 +31,7 @@ for (const kind of databaseKinds) {
         '0009_banto_provider_events',
         '0010_banto_dev_refresh',
         '0011_banto_help_requests',
-        '0012_banto_help_request_provider',
+        '0012_banto_help_request_progress',
         '0013_banto_home_views',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);

@@ -309,4 +309,63 @@ for (const kind of databaseKinds)
         (r) => r.name === requestIds.approve && r.result === `request #${requestId}: own-request`,
       );
     });
+
+    it('a request Slack did not take is posted by post-help-requests, once; one posted but not marked is found', async () => {
+      const record = await lookup(CLERK, customer.id);
+      const form = await next('views.push', () =>
+        emulator().pressButton({
+          userId: CLERK,
+          actionId: requestIds.refund,
+          value: customer.id,
+          viewId: String((record.response.view as { id: string }).id),
+        }),
+      );
+      const payment =
+        /"value":"(\d+)"/.exec(JSON.stringify((form.args.view as { blocks: unknown[] }).blocks[1]))?.[1] ?? '';
+      emulator().failNext('chat.postMessage', { error: 'internal_error' });
+      const from = emulator().calls.length;
+      await emulator().submitView({
+        userId: CLERK,
+        viewId: String((form.response.view as { id: string }).id),
+        values: { target: { id: payment }, reason: { text: 'Slack が落ちていた' } },
+      });
+      const dm = await emulator().waitForCall(
+        'chat.postMessage',
+        (c) => emulator().calls.indexOf(c) >= from && c.args.channel === CLERK,
+      );
+      // The billing post failed; the requester is told by DM.
+      const requestId = /依頼 #(\d+)/.exec(String(dm.args.text))?.[1] ?? '';
+      assert.match(String(dm.args.text), /まだ請求チャンネルに投稿できていません/);
+      const row = () => t.banto.db('banto_help_requests').where({ id: requestId }).first();
+      assert.equal((await row()).message_ts, null);
+
+      const billingPosts = () =>
+        emulator()
+          .callsTo('chat.postMessage')
+          .filter(
+            (c) => c.response.ok && c.args.channel === 'C0BILLING' && JSON.stringify(c.args).includes(`#${requestId}*`),
+          );
+      // The claim the failed post took has to run out first (2 minutes).
+      await t.banto
+        .db('banto_help_requests')
+        .where({ id: requestId })
+        .update({ post_claimed_at: '2026-11-30 00:00:00.000' });
+      const run = await t.banto.jobs.runNow('post-help-requests', ENGINEER);
+      assert.deepEqual([run.status, run.result], ['succeeded', 'posted 1 help requests']);
+      assert.equal(billingPosts().length, 1);
+      const posted = await row();
+      assert.deepEqual([posted.channel, posted.message_ts], ['C0BILLING', String(billingPosts()[0]?.response.ts)]);
+      const again = await t.banto.jobs.runNow('post-help-requests', ENGINEER);
+      assert.equal(again.result, 'posted 0 help requests');
+
+      // A sender that posted and died before marking: the post is found in the channel by its key, not made again.
+      await t.banto
+        .db('banto_help_requests')
+        .where({ id: requestId })
+        .update({ channel: null, message_ts: null, post_claimed_at: '2026-11-30 00:00:00.000' });
+      const found = await t.banto.jobs.runNow('post-help-requests', ENGINEER);
+      assert.equal(found.result, 'posted 1 help requests');
+      assert.equal(billingPosts().length, 1, 'not posted a second time');
+      assert.equal((await row()).message_ts, posted.message_ts);
+    });
   });

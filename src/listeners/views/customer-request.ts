@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { BantoError } from '../../errors.js';
 import { noticeModal } from '../../views/message.js';
 import { requestMessages } from '../../views/request-messages.js';
-import { renderRequestPost } from '../../views/requests.js';
 import type { Handler, HandlerDeps } from '../define.js';
 import { readInput, readJsonInput, textValue } from '../inputs.js';
+import { postHelpRequests } from '../request-post.js';
 
 const metadata = z.object({ customerId: z.string().regex(/^\d{1,18}$/), kind: z.enum(['refund', 'cancel']) });
 const optionValue = z
@@ -16,15 +16,8 @@ const optionValue = z
  * The request form sent: recorded, the modal says so at once, then the request is posted to the billing channel
  * (only while that channel passes the billing guard) with Approve and Reject for accounting.
  */
-export function createCustomerRequestView({
-  requests,
-  customers,
-  billingChannel,
-  checkBillingChannel,
-  locale,
-  clock,
-  logger,
-}: HandlerDeps): Handler<'view', 'ack'> {
+export function createCustomerRequestView(deps: HandlerDeps): Handler<'view', 'ack'> {
+  const { requests, locale } = deps;
   const m = requestMessages(locale);
   return async ({ ack, view, body, client, context }) => {
     const { customerId, kind } = readJsonInput(metadata, view.private_metadata, 'the request form');
@@ -42,17 +35,8 @@ export function createCustomerRequestView({
     }
     context.auditResult = `request #${request.id}: ${kind} of ${request.targetId} for customer ${customerId}`;
     await ack({ response_action: 'update', view: noticeModal(m.modalTitle(m.kind[kind]), m.sent(request.id)) });
-    const name = (await customers.find(customerId))?.name ?? customerId;
-    try {
-      if (!(await checkBillingChannel(billingChannel)).allowed) throw new BantoError('CHANNEL_GUARD', 'refused');
-      const posted = await client.chat.postMessage({
-        channel: billingChannel,
-        ...renderRequestPost(request, name, { locale, zone: clock.zone, provider: requests.providerConfigured }),
-      });
-      await requests.markPosted(request.id, billingChannel, String(posted.ts));
-    } catch (error) {
-      logger.warn({ err: error, request: request.id }, 'could not post a help request to the billing channel');
+    // Posted now if it can be; if not, `post-help-requests` posts it within a minute, and the requester is told.
+    if ((await postHelpRequests(deps, client, request.id)) === 0)
       await client.chat.postMessage({ channel: body.user.id, text: m.notPosted(request.id) });
-    }
   };
 }

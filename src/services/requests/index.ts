@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { DateTime } from 'luxon';
+import type { DateTime, Duration } from 'luxon';
+import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { BillingSchema } from '../../config.js';
 import { insertReturningId } from '../../db/insert.js';
@@ -63,6 +64,7 @@ interface Row {
   message_ts: string | null;
   provider_ref: string | null;
   provider_error: string | null;
+  post_claimed_at: string | null;
 }
 
 const toRequest = (r: Row): HelpRequest => ({
@@ -83,6 +85,18 @@ const toRequest = (r: Row): HelpRequest => ({
   providerRef: r.provider_ref ?? undefined,
   providerError: r.provider_error ?? undefined,
 });
+
+export interface PostRequestDeps {
+  /** Posts one request to the billing channel; throws when it cannot (Slack away, the channel not private). */
+  post(request: HelpRequest): Promise<{ channel: string; ts: string }>;
+  /** The request's post if Slack has it already (made by a sender that died before marking it). */
+  findPosted(request: HelpRequest, since: DateTime): Promise<{ channel: string; ts: string } | undefined>;
+  /** How long a claim keeps others off a request whose post may still be under way. */
+  claimFor: Duration;
+  logger: Logger;
+  /** Just this request (the form's own post, right after it is sent). */
+  only?: number | undefined;
+}
 
 export interface RequestServiceDeps {
   db: Knex;
@@ -179,6 +193,41 @@ export function createRequestService({ db, clock, schema, provider }: RequestSer
     return { outcome: changed === 1 ? 'moved' : 'already', request: await get(id) };
   }
 
+  /**
+   * Posts requests not posted yet (all, or just `only`), each once: claimed before its post, so the form's own post
+   * and the minute's job, or two replicas, never both make it; marked with the message after. A claim that ran out
+   * may have posted before its sender died, so Slack is asked for the request's post first. A post that fails leaves
+   * the request unposted; its claim runs out and the next try makes it. Returns how many were posted.
+   */
+  async function postPending({ post, findPosted, claimFor, logger, only }: PostRequestDeps): Promise<number> {
+    const expired = () => toDbTime(clock.now().minus(claimFor));
+    const rows = (await db('banto_help_requests')
+      .whereNull('message_ts')
+      .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired()))
+      .modify((q) => (only === undefined ? q : q.where({ id: only })))
+      .orderBy('id')
+      .limit(50)) as Row[];
+    let posted = 0;
+    for (const row of rows) {
+      const claimed = await db('banto_help_requests')
+        .where({ id: row.id })
+        .whereNull('message_ts')
+        .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired()))
+        .update({ post_claimed_at: toDbTime(clock.now()) });
+      if (claimed !== 1) continue;
+      const request = toRequest(row);
+      try {
+        const earlier = row.post_claimed_at ? await findPosted(request, fromDbTime(row.post_claimed_at)) : undefined;
+        const { channel, ts } = earlier ?? (await post(request));
+        await db('banto_help_requests').where({ id: row.id }).update({ channel, message_ts: ts });
+        posted++;
+      } catch (error) {
+        logger.warn({ err: error, request: request.id }, 'could not post a help request; it is tried again');
+      }
+    }
+    return posted;
+  }
+
   return {
     get,
     carryOut,
@@ -213,8 +262,7 @@ export function createRequestService({ db, clock, schema, provider }: RequestSer
       });
       return get(id);
     },
-    markPosted: (id: number, channel: string, ts: string) =>
-      db('banto_help_requests').where({ id }).update({ channel, message_ts: ts }),
+    postPending,
     decide: (id: number, by: string, decision: 'approve' | 'reject') =>
       step(id, by, ['pending', decision === 'approve' ? 'approved' : 'rejected'], 'decided'),
     complete: (id: number, by: string) => step(id, by, ['approved', 'done'], 'done'),
