@@ -12,6 +12,7 @@ import * as devRefresh from './0010_banto_dev_refresh.js';
 import * as helpRequests from './0011_banto_help_requests.js';
 import * as helpRequestProgress from './0012_banto_help_request_progress.js';
 import * as homeViews from './0013_banto_home_views.js';
+import * as paymentDays from './0014_banto_payment_days.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0011_banto_help_requests': helpRequests,
   '0012_banto_help_request_progress': helpRequestProgress,
   '0013_banto_home_views': homeViews,
+  '0014_banto_payment_days': paymentDays,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -130,6 +130,13 @@ export const fileSchema = z.strictObject({
       /** A payment day on a weekend or Japanese holiday moves to the next (or previous) business day. */
       payment_day_rule: z.enum(['next', 'previous']).default('next'),
       provider: providerSchema,
+      /** Billing rollups: how far back each refresh compares the days' fingerprints, and how many older days it fills in. */
+      rollups: z
+        .strictObject({
+          lookback_days: z.number().int().min(1).max(400).default(60),
+          backfill_days: z.number().int().min(0).max(400).default(31),
+        })
+        .default({ lookback_days: 60, backfill_days: 31 }),
       anomalies: z
         .strictObject({
           failed_rate: z
@@ -194,6 +201,7 @@ export const fileSchema = z.strictObject({
     })
     .default({
       payment_day_rule: 'next',
+      rollups: { lookback_days: 60, backfill_days: 31 },
       anomalies: {
         failed_rate: { enabled: true, max_percent: 10, min_attempts: 20 },
         below_expected: { enabled: true, min_percent: 80 },
@@ -266,6 +274,7 @@ export function toFileSettings(file: z.infer<typeof fileSchema>, cwd: string): F
     billing: {
       paymentDayRule: file.billing.payment_day_rule,
       anomalies: file.billing.anomalies,
+      rollups: { lookbackDays: file.billing.rollups.lookback_days, backfillDays: file.billing.rollups.backfill_days },
       schema: {
         payments: { ...defaultBillingSchema.payments, ...file.billing.schema.payments },
         subscriptions: { ...defaultBillingSchema.subscriptions, ...file.billing.schema.subscriptions },

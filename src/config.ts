@@ -62,6 +62,8 @@ export interface Config {
     paymentDayRule: 'next' | 'previous';
     schema: BillingSchema;
     anomalies: AnomalyRules;
+    /** Billing rollups (YAML `billing.rollups`). */
+    rollups: { lookbackDays: number; backfillDays: number };
     /** The payment provider's API (YAML `billing.provider`), when configured. */
     provider?: ProviderSettings | undefined;
   };

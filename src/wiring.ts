@@ -19,7 +19,7 @@ import { createRoleResolver } from './services/access/roles.js';
 import { billingGuardAlert, createAlerts } from './services/alerts/alerts.js';
 import { createMailService } from './services/mail/index.js';
 import type { MailTransport } from './services/mail/transport.js';
-import { createPaymentsService } from './services/payments/index.js';
+import { createPaymentsService, type PaymentsService } from './services/payments/index.js';
 import { createCustomerService } from './services/customers/index.js';
 import { createRequestService } from './services/requests/index.js';
 import { createStripeApi } from './services/provider/api.js';
@@ -65,8 +65,9 @@ function createProviderEvents(deps: {
   logger: Logger;
   publisher: Publisher;
   checkBillingChannel: ChannelGuard;
+  payments: Pick<PaymentsService, 'markChargeDirty'>;
 }) {
-  const { config, db, clock, logger, publisher, checkBillingChannel } = deps;
+  const { config, db, clock, logger, publisher, checkBillingChannel, payments } = deps;
   const channel = config.channels.billing;
   const post = async (event: ProviderEvent) => {
     const verdict = await checkBillingChannel(channel);
@@ -82,7 +83,17 @@ function createProviderEvents(deps: {
   const postPending = () =>
     postPendingEvents({ db, clock, logger, post, findPosted, claimFor: Duration.fromObject({ seconds: 60 }) });
   return {
-    record: (event: ProviderEvent) => recordProviderEvent(db, event, { now: clock.now(), zone: config.timezone }),
+    async record(event: ProviderEvent) {
+      const stored = await recordProviderEvent(db, event, { now: clock.now(), zone: config.timezone });
+      // The payment it touched: its days are read live at once and rolled again at the next refresh.
+      const charge =
+        event.type.startsWith('charge.') && !event.type.startsWith('charge.dispute.') ? event.objectId : event.chargeId;
+      if (charge)
+        await payments
+          .markChargeDirty(charge)
+          .catch((error: unknown) => logger.warn({ err: error, charge }, 'could not mark a payment day dirty'));
+      return stored;
+    },
     postPending,
     /** After a webhook: post now, without holding up the answer to the provider. */
     postSoon: () =>
@@ -140,9 +151,10 @@ export function createServices({
     clock,
     schema: config.billing.schema,
     paymentDayRule: config.billing.paymentDayRule,
+    rollups: config.billing.rollups,
   });
   const publisher = client ? createSlackPublisher(client) : { post: noSlack, upload: noSlack };
-  const providerEvents = createProviderEvents({ config, db, clock, logger, publisher, checkBillingChannel });
+  const providerEvents = createProviderEvents({ config, db, clock, logger, publisher, checkBillingChannel, payments });
   const reports = createReportService({ db, clock, reports: config.reports });
   const homeViews = createHomeViews({ db, clock });
   const table = applyScheduleOverrides(

@@ -291,7 +291,7 @@ describe('banto completion', () => {
     );
     assert.match(
       complete('bash', ['banto', '']),
-      /^start console db payments jobs mail sync backup env translate completion dev /,
+      /^start console db payments billing jobs mail sync backup env translate completion dev /,
     );
     assert.equal(complete('bash', ['banto', 'd']), 'db dev');
     assert.equal(complete('bash', ['banto', 'db', '']), 'status migrate seed --help');

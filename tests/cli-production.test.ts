@@ -40,7 +40,7 @@ for (const kind of databaseKinds) {
       assert.deepEqual(JSON.parse(status.stdout), {
         database: database.url,
         server: JSON.parse(status.stdout).server,
-        migrations: 13,
+        migrations: 14,
         readOnly: true,
         profile: 'shop/prod',
         production: true,

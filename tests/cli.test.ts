@@ -51,7 +51,7 @@ describe('the banto command', () => {
     assert.equal(migrate.status, 0, migrate.stderr);
     assert.match(
       migrate.stdout,
-      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail, 0007_banto_job_effects, 0008_banto_sync, 0009_banto_provider_events, 0010_banto_dev_refresh, 0011_banto_help_requests, 0012_banto_help_request_progress, 0013_banto_home_views/,
+      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail, 0007_banto_job_effects, 0008_banto_sync, 0009_banto_provider_events, 0010_banto_dev_refresh, 0011_banto_help_requests, 0012_banto_help_request_progress, 0013_banto_home_views, 0014_banto_payment_days/,
     );
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);
@@ -66,6 +66,19 @@ describe('the banto command', () => {
       payments.stdout,
       /^payments \d{4}-\d{2}-\d{2}\n\npayments +count +amount\nsucceeded +[\d,]+ +¥[\d,]+\n/,
     );
+  });
+
+  it('rebuilds the billing rollups; the summaries read from them are the figures read live before', () => {
+    const live = banto(['payments', 'yesterday', '--json']);
+    assert.equal(live.status, 0, live.stderr);
+    const rebuild = banto(['billing', 'rebuild']);
+    assert.equal(rebuild.status, 0, rebuild.stderr);
+    assert.match(rebuild.stdout, /^rolled up \d+ days; \d+ subscriptions' first payments\n$/);
+    const rolled = banto(['payments', 'yesterday', '--json']);
+    assert.deepEqual(JSON.parse(rolled.stdout), JSON.parse(live.stdout));
+    const bad = banto(['billing', 'rebuild', '--from', '2026-13-01']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--from: a day as YYYY-MM-DD, not "2026-13-01" \[USAGE\]/);
   });
 
   it("shows today's mail by state, as a table or as JSON", () => {
@@ -131,7 +144,7 @@ describe('the banto command', () => {
     assert.equal(unknown.status, 2);
     assert.match(
       unknown.stderr,
-      /no job named "nope"; known: billing-daily-summary, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health, provider-events, backup, backup-prune, backup-verify, refresh-homes, post-help-requests \[UNKNOWN_JOB\]/,
+      /no job named "nope"; known: billing-daily-summary, billing-rollups, billing-anomalies, prune-job-runs, mail-payment-reminders, mail-article-digest, mail-outbox-health, provider-events, backup, backup-prune, backup-verify, refresh-homes, post-help-requests \[UNKNOWN_JOB\]/,
     );
   });
 

@@ -30,6 +30,11 @@ const commands: { name: string; args?: string; description: string; load: () => 
     load: async () => (await import('./payments.js')).registerPaymentsCommand,
   },
   {
+    name: 'billing',
+    description: 'the billing rollups behind the summaries (banto_payment_days)',
+    load: async () => (await import('./billing.js')).registerBillingCommands,
+  },
+  {
     name: 'jobs',
     description: 'the batch jobs of the schedule table',
     load: async () => (await import('./jobs.js')).registerJobsCommands,

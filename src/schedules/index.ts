@@ -6,6 +6,7 @@ import { pruneResolvedAlerts, type Alerts } from '../services/alerts/alerts.js';
 import { pruneRuns } from '../services/jobs/job-runs.js';
 import type { JobDefinition } from './job.js';
 import { createBillingAnomaliesJob, type BillingAnomaliesDeps } from './jobs/billing-anomalies.js';
+import { createBillingRollupsJob } from './jobs/billing-rollups.js';
 import { createBillingDailySummaryJob, type BillingDailySummaryDeps } from './jobs/billing-daily-summary.js';
 import { createMailJobs, type MailJobsDeps } from './jobs/mail.js';
 import { createSyncJobs, type SyncJobsDeps } from './jobs/sync.js';
@@ -55,6 +56,7 @@ export function createScheduleTable({
 }: ScheduleDeps): JobDefinition[] {
   return [
     createBillingDailySummaryJob({ ...billing, clock }),
+    createBillingRollupsJob(billing.payments),
     createBillingAnomaliesJob({
       ...anomalies,
       db,

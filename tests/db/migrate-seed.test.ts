@@ -33,6 +33,7 @@ for (const kind of databaseKinds) {
         '0011_banto_help_requests',
         '0012_banto_help_request_progress',
         '0013_banto_home_views',
+        '0014_banto_payment_days',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

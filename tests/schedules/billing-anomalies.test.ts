@@ -89,7 +89,7 @@ for (const kind of databaseKinds) {
       const job = createBillingAnomaliesJob({
         db: t.db,
         clock,
-        summarizer: createPeriodSummarizer(t.db, defaultBillingSchema, 'next'),
+        summarizer: createPeriodSummarizer(t.db, defaultBillingSchema, 'next', clock),
         rules,
         alerts,
         locale: 'en',

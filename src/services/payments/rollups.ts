@@ -1,0 +1,149 @@
+import { DateTime } from 'luxon';
+import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
+import type { Amounts, SummaryTables } from './amounts.js';
+import { none } from './amounts.js';
+import type { Period } from './period.js';
+import { fingerprintDue, fingerprintPaid, readPaidRows, readPendingDue, type PaymentRow } from './rollup-rows.js';
+
+type Tables = Pick<SummaryTables, 'db' | 'p' | 's'>;
+type Basis = 'paid' | 'due';
+
+const daysTable = 'banto_payment_days';
+const stateTable = 'banto_payment_day_state';
+
+/** The days of [start, end) in the zone, as dates. */
+export function daysOf(start: DateTime, end: DateTime): DateTime[] {
+  const days: DateTime[] = [];
+  for (let d = start.startOf('day'); d < end; d = d.plus({ days: 1 })) days.push(d);
+  return days;
+}
+
+/** Runs of consecutive days as [first, after last) ranges. */
+function rangesOf(days: DateTime[]): [DateTime, DateTime][] {
+  const ranges: [DateTime, DateTime][] = [];
+  for (const day of days) {
+    const last = ranges.at(-1);
+    if (last && +last[1] === +day) last[1] = day.plus({ days: 1 });
+    else ranges.push([day, day.plus({ days: 1 })]);
+  }
+  return ranges;
+}
+
+const isDayAligned = (period: Period) =>
+  +period.start === +period.start.startOf('day') && +period.end === +period.end.startOf('day');
+
+/**
+ * Billing rollups: each closed business day's payments by status, plan and new or renewal, in Banto's tables.
+ * Reading a period takes the clean rolled days from there and only the other days (today, a day marked dirty, one
+ * never rolled) from the payments table, so the figures are always those of the direct SQL.
+ */
+export function createPaymentRollups(t: Tables, zone: string, clock: { now(): DateTime }) {
+  const { db } = t;
+  const dayOf = (at: DateTime) => toDbDate(at.setZone(zone).startOf('day'));
+  const fromDay = (day: string) => DateTime.fromISO(day, { zone }).startOf('day');
+  const utc = (day: DateTime) => [toDbTime(day), toDbTime(day.plus({ days: 1 }))] as const;
+  let writing: Promise<void> = Promise.resolve();
+
+  /** The clean rolled days of [start, end) and their rows, in one statement (one consistent read). */
+  async function readClean(basis: Basis, start: DateTime, end: DateTime) {
+    const rows = (await db({ s: stateTable })
+      .leftJoin({ d: daysTable }, (j) => j.on('d.basis', 's.basis').andOn('d.day', 's.day'))
+      .where({ 's.basis': basis, 's.zone': zone, 's.dirty': 0 })
+      .andWhere('s.day', '>=', toDbDate(start))
+      .andWhere('s.day', '<', toDbDate(end))
+      .select('s.day', 'd.status', 'd.plan', 'd.is_new', 'd.n', 'd.total')) as {
+      day: string;
+      status: string | null;
+      plan: string | null;
+      is_new: unknown;
+      n: unknown;
+      total: unknown;
+    }[];
+    const clean = new Set(rows.map((r) => r.day));
+    const found: PaymentRow[] = rows
+      .filter((r) => r.status !== null)
+      .map((r) => ({
+        status: String(r.status),
+        plan: r.plan,
+        isNew: Number(r.is_new) === 1,
+        count: Number(r.n),
+        total: Number(r.total),
+      }));
+    return { clean, rows: found, missing: daysOf(start, end).filter((d) => !clean.has(toDbDate(d))) };
+  }
+
+  /** The rows of a period's paid payments: rolled days from the rollups, the rest live. */
+  async function paidRows(period: Period): Promise<PaymentRow[]> {
+    if (period.start.zoneName !== zone || !isDayAligned(period))
+      return readPaidRows(t, toDbTime(period.start), toDbTime(period.end));
+    const { rows, missing } = await readClean('paid', period.start, period.end);
+    const live = await Promise.all(rangesOf(missing).map(([a, b]) => readPaidRows(t, toDbTime(a), toDbTime(b))));
+    return [...rows, ...live.flat()];
+  }
+
+  /** Pending payments due in the period's dates: rolled dates from the rollups, the rest live. */
+  async function pendingDue(period: Period): Promise<Amounts> {
+    const { rows, missing } = await readClean('due', period.start, period.end);
+    const live = await Promise.all(rangesOf(missing).map(([a, b]) => readPendingDue(t, toDbDate(a), toDbDate(b))));
+    return [...rows, ...live].reduce((a, r) => ({ count: a.count + r.count, total: a.total + r.total }), none());
+  }
+
+  /** One day rolled: its rows replace the old ones with its fingerprint, in one transaction. */
+  async function rollDay(basis: Basis, day: DateTime, startedAt: DateTime): Promise<void> {
+    const key = toDbDate(day);
+    const [from, to] = utc(day);
+    // The fingerprint first: a change after it shows as a different fingerprint at the next refresh.
+    const fingerprint = basis === 'paid' ? await fingerprintPaid(t, from, to) : await fingerprintDue(t, key);
+    const rows: PaymentRow[] =
+      basis === 'paid'
+        ? await readPaidRows(t, from, to)
+        : [
+            {
+              status: 'pending',
+              plan: null,
+              isNew: false,
+              ...(await readPendingDue(t, key, toDbDate(day.plus({ days: 1 })))),
+            },
+          ];
+    // One write at a time in this process, and a deadlock with another (a rebuild beside the job) tried again.
+    const write = async (attempt: number): Promise<void> => {
+      try {
+        await db.transaction(async (trx) => {
+          const before = (await trx(stateTable).where({ basis, day: key }).first('marked_at')) as
+            { marked_at: string | Date | null } | undefined;
+          // Marked dirty after this roll began (a webhook): it stays dirty for the next one.
+          const markedSince = before?.marked_at ? fromDbTime(before.marked_at) >= startedAt : false;
+          await trx(daysTable).where({ basis, day: key }).delete();
+          const kept = rows.filter((r) => r.count > 0);
+          if (kept.length > 0)
+            await trx(daysTable).insert(
+              kept.map((r) => ({
+                basis,
+                day: key,
+                status: r.status,
+                plan: r.plan,
+                is_new: r.isNew ? 1 : 0,
+                n: r.count,
+                total: r.total,
+              })),
+            );
+          const state = { zone, fingerprint, dirty: markedSince ? 1 : 0, rolled_at: toDbTime(clock.now()) };
+          await trx(stateTable)
+            .insert({ basis, day: key, ...state, marked_at: before?.marked_at ?? null })
+            .onConflict(['basis', 'day'])
+            .merge(state);
+        });
+      } catch (error) {
+        if (attempt < 3 && (error as { code?: string }).code === 'ER_LOCK_DEADLOCK') return write(attempt + 1);
+        throw error;
+      }
+    };
+    const done = writing.then(() => write(1));
+    writing = done.catch(() => undefined);
+    await done;
+  }
+
+  return { paidRows, pendingDue, rollDay, dayOf, fromDay, utc, zone };
+}
+
+export type PaymentRollups = ReturnType<typeof createPaymentRollups>;
