@@ -27,6 +27,23 @@ export async function up(db: Knex): Promise<void> {
     t.datetime('marked_at', { precision: 3 }).nullable();
     t.primary(['basis', 'day']);
   });
+  // A closed payment day's figures (expected against paid, the customers whose payment failed), with the fingerprint
+  // of the due dates it charges and of the subscriptions due then.
+  await db.schema.createTable('banto_payment_paydays', (t) => {
+    t.string('day', 10).primary();
+    t.string('zone', 64).notNullable();
+    t.string('due_from', 10).notNullable();
+    t.string('due_to', 10).notNullable();
+    t.bigInteger('expected_n').notNullable();
+    t.bigInteger('expected_total').notNullable();
+    t.bigInteger('paid_n').notNullable();
+    t.bigInteger('paid_total').notNullable();
+    t.text('failed_user_ids').notNullable();
+    t.string('fingerprint', 2000).notNullable();
+    t.boolean('dirty').notNullable().defaultTo(false);
+    t.datetime('marked_at', { precision: 3 }).nullable();
+    t.datetime('rolled_at', { precision: 3 }).notNullable();
+  });
   // Each subscription's first succeeded payment: which days depend on it when it changes.
   await db.schema.createTable('banto_payment_firsts', (t) => {
     t.string('subscription_id', 64).primary();
@@ -45,6 +62,7 @@ export async function up(db: Knex): Promise<void> {
 export async function down(db: Knex): Promise<void> {
   await db.schema.dropTable('banto_payment_rebuilds');
   await db.schema.dropTable('banto_payment_firsts');
+  await db.schema.dropTable('banto_payment_paydays');
   await db.schema.dropTable('banto_payment_day_state');
   await db.schema.dropTable('banto_payment_days');
 }

@@ -1,10 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { createSystemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { BantoError } from '../errors.js';
-import { createPaymentsService, type RebuildProgress } from '../services/payments/index.js';
+import type { RebuildProgress } from '../services/payments/index.js';
+import { paymentsServiceOf } from './payments.js';
 import { openCliDatabase, yesOption } from './database.js';
 import { printLines } from './table.js';
 
@@ -40,13 +40,7 @@ export function registerBillingCommands(billing: Command): void {
       const db = await openCliDatabase(config, { writes: true, yes: options.yes });
       const bar = progressBar();
       try {
-        const service = createPaymentsService({
-          db,
-          clock: createSystemClock(config.timezone),
-          schema: config.billing.schema,
-          paymentDayRule: config.billing.paymentDayRule,
-          rollups: config.billing.rollups,
-        });
+        const service = paymentsServiceOf(config, db);
         const done = await service.rebuildRollups({ from, onProgress: bar.onProgress });
         bar.stop();
         printLines(

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createSystemClock } from '../clock.js';
-import { loadConfig } from '../config.js';
+import type { Knex } from 'knex';
+import { loadConfig, type Config } from '../config.js';
 import { BantoError } from '../errors.js';
 import { createPaymentsService, type Amounts, type PeriodSummary } from '../services/payments/index.js';
 import { formatCount, formatYen } from '../views/format.js';
@@ -71,6 +72,17 @@ function printSummary(s: PeriodSummary): void {
   printLines(...sections);
 }
 
+/** The billing figures of the config's schema and zone, on a CLI connection. */
+export function paymentsServiceOf(config: Config, db: Knex) {
+  return createPaymentsService({
+    db,
+    clock: createSystemClock(config.timezone),
+    schema: config.billing.schema,
+    paymentDayRule: config.billing.paymentDayRule,
+    rollups: config.billing.rollups,
+  });
+}
+
 export function registerPaymentsCommand(payments: Command): void {
   payments
     .argument('[period]', 'today | yesterday | YYYY-MM-DD | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD', 'today')
@@ -79,12 +91,7 @@ export function registerPaymentsCommand(payments: Command): void {
       const config = await loadConfig();
       const db = await openCliDatabase(config, { writes: false });
       try {
-        const service = createPaymentsService({
-          db,
-          clock: createSystemClock(config.timezone),
-          schema: config.billing.schema,
-          paymentDayRule: config.billing.paymentDayRule,
-        });
+        const service = paymentsServiceOf(config, db);
         const parsed = service.parsePeriod(text);
         if ('problem' in parsed) throw new BantoError('USAGE', renderPaymentsUsage(parsed.problem, config.locale).text);
         const summary = await service.summarize(parsed.period);

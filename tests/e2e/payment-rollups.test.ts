@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
+import { DateTime } from 'luxon';
 import { toDbTime } from '../../src/db/time.js';
+import { shiftToBusinessDay } from '../../src/services/payments/business-days.js';
 import { demoConfigPath, startTestBanto, type TestBanto } from '../helpers/banto.js';
 import { databaseKinds } from '../helpers/databases.js';
 
@@ -78,11 +80,11 @@ for (const kind of databaseKinds)
     it('the job rolls the window once; a second run finds nothing changed', async () => {
       const first = await t.banto.jobs.runNow('billing-rollups', 'U04ENG');
       assert.equal(first.status, 'succeeded', first.error);
-      assert.match(first.result ?? '', /^checked 60 days; rolled \d+ paid and \d+ due days$/);
+      assert.match(first.result ?? '', /^checked 60 days; rolled \d+ paid days, \d+ due dates and \d+ payment days$/);
       assert.equal(Number((await state())?.dirty), 0);
       assert.deepEqual(await asked(), await direct());
       const second = await t.banto.jobs.runNow('billing-rollups', 'U04ENG');
-      assert.equal(second.result, 'checked 60 days; rolled 0 paid and 0 due days');
+      assert.equal(second.result, 'checked 60 days; rolled 0 paid days, 0 due dates and 0 payment days');
     });
 
     it("a webhook's refund marks its day dirty at once: /payments reads it live until the next run rolls it", async () => {
@@ -105,12 +107,19 @@ for (const kind of databaseKinds)
       });
       assert.equal(response.status, 200);
       assert.equal(Number((await state())?.dirty), 1, 'marked when the webhook was stored');
+      // And the payment day that charged its due date.
+      const { due_date: due } = (await t.banto.db('payments').where({ id: payment.id }).first('due_date')) as {
+        due_date: string;
+      };
+      const charged = shiftToBusinessDay(DateTime.fromISO(String(due).slice(0, 10), { zone: 'Asia/Tokyo' }), 'next');
+      const payday = await t.banto.db('banto_payment_paydays').where({ day: charged.toISODate() }).first('dirty');
+      assert.equal(Number(payday?.dirty), 1);
       const live = await asked();
       assert.deepEqual(live, { succeeded: before.succeeded - 1, refunded: before.refunded + 1 });
       assert.deepEqual(live, await direct());
 
       const run = await t.banto.jobs.runNow('billing-rollups', 'U04ENG');
-      assert.equal(run.result, 'checked 60 days; rolled 1 paid and 1 due days');
+      assert.equal(run.result, 'checked 60 days; rolled 1 paid days, 1 due dates and 1 payment days');
       assert.equal(Number((await state())?.dirty), 0);
       assert.deepEqual(await asked(), await direct());
     });

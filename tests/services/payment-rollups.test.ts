@@ -8,6 +8,7 @@ import { defaultBillingSchema } from '../../src/config-file.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { toDbDate, toDbTime } from '../../src/db/time.js';
 import { createPaymentsService, type Period, type PeriodSummary } from '../../src/services/payments/index.js';
+import { readPaymentDay } from '../../src/services/payments/payment-day.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 const zone = 'Asia/Tokyo';
@@ -176,6 +177,14 @@ for (const kind of databaseKinds)
       );
     });
     after(() => t.drop());
+    const tables = {
+      get db() {
+        return t.db;
+      },
+      p: defaultBillingSchema.payments,
+      s: defaultBillingSchema.subscriptions,
+      rule: 'next' as const,
+    };
 
     const service = () =>
       createPaymentsService({
@@ -219,6 +228,12 @@ for (const kind of databaseKinds)
           const summary = await payments_.summarize(parsed.period);
           assert.deepEqual(figures(summary), await direct(t.db, parsed.period), text);
           assert.deepEqual(summary.previous.succeeded, (await direct(t.db, summary.previous.period)).succeeded);
+          // A payment day's expected against paid, as the live queries give them.
+          assert.deepEqual(
+            summary.paymentDay,
+            parsed.period.kind === 'day' ? await readPaymentDay(tables, parsed.period.start) : undefined,
+            `${text}: payment day`,
+          );
         }
       });
 
@@ -332,5 +347,36 @@ for (const kind of databaseKinds)
       const parsed = payments_.parsePeriod('2026-10-25..2026-11-30');
       assert.ok('period' in parsed);
       assert.deepEqual(figures(await payments_.summarize(parsed.period)), await direct(t.db, parsed.period));
+    });
+
+    it("reads a closed payment day's figures from its rollup, and rolls it again when a due payment changes", async () => {
+      await reset();
+      // Monday 2026-11-16 charges the due dates of Saturday 14 to Monday 16.
+      await t
+        .db('payments')
+        .insert([
+          rowOf({ sub: 1, amount: 980, status: 'succeeded', day: 21, ms: 3_600_000, dueShift: -1 }),
+          rowOf({ sub: 2, amount: 1980, status: 'failed', day: 22, ms: 3_600_000, dueShift: 0 }),
+        ]);
+      const payments_ = service();
+      await payments_.refreshRollups();
+      const day = payments_.parsePeriod('2026-11-16');
+      assert.ok('period' in day);
+      const live = await readPaymentDay(tables, day.period.start);
+      assert.deepEqual((await payments_.summarize(day.period)).paymentDay, live);
+      assert.deepEqual(
+        [live?.dueFrom, live?.dueTo, live?.paid.count, live?.failedUserIds],
+        ['2026-11-14', '2026-11-17', 1, [1]],
+      );
+      // What the summary shows is the stored row: changed by hand here, it shows.
+      await t.db('banto_payment_paydays').where({ day: '2026-11-16' }).update({ expected_n: 999 });
+      assert.equal((await payments_.summarize(day.period)).paymentDay?.expected.count, 999);
+      // The failed payment is fixed by hand: its due date's fingerprint changes, the day is rolled again.
+      await t.db('payments').where({ status: 'failed' }).update({ status: 'succeeded' });
+      const refreshed = await payments_.refreshRollups();
+      assert.equal(refreshed.rolled.paydays, 1);
+      const after = (await payments_.summarize(day.period)).paymentDay;
+      assert.deepEqual(after, await readPaymentDay(tables, day.period.start));
+      assert.deepEqual([after?.paid.count, after?.failedUserIds], [2, []]);
     });
   });

@@ -17,7 +17,7 @@ export function createBillingRollupsJob(payments: Pick<PaymentsService, 'refresh
     catchUp: { policy: 'latest' },
     async run() {
       const { checked, rolled } = await payments.refreshRollups();
-      return `checked ${checked} days; rolled ${rolled.paid} paid and ${rolled.due} due days`;
+      return `checked ${checked} days; rolled ${rolled.paid} paid days, ${rolled.due} due dates and ${rolled.paydays} payment days`;
     },
   };
 }

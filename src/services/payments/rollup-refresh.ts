@@ -3,7 +3,9 @@ import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
 import type { SummaryTables } from './amounts.js';
 import { rebuildFirstPayments, updateFirstPayments } from './rollup-firsts.js';
 import { fingerprintDue, fingerprintPaid } from './rollup-rows.js';
+import { changedPaydays, markedPaydays, markPaydayDirty } from './rollup-paydays.js';
 import { daysOf, type PaymentRollups } from './rollups.js';
+import { nominalDatesChargedOn } from './business-days.js';
 
 type Tables = Pick<SummaryTables, 'db' | 'p' | 's'>;
 type Basis = 'paid' | 'due';
@@ -20,7 +22,7 @@ export interface RefreshOptions {
 
 export interface RefreshResult {
   checked: number;
-  rolled: { paid: number; due: number };
+  rolled: { paid: number; due: number; paydays: number };
 }
 
 /** At most `limit` promises at a time: the pool stays free for the summaries people are waiting for. */
@@ -107,6 +109,10 @@ export async function refreshRollups(
     }
   }
 
+  const paydays = new Set((await markedPaydays(db)).filter((day) => day < toDbDate(today)));
+  for (const day of await changedPaydays(rollups.tables, rollups.zone, window, detectChanges)) paydays.add(day);
+  for (const day of dirty.due) if (!paydays.has(day) && day < toDbDate(windowStart)) paydays.add(day);
+
   const changed = [...dirty.paid].map((day) => {
     const [from, to] = rollups.utc(rollups.fromDay(day));
     return { day, from, to };
@@ -116,7 +122,8 @@ export async function refreshRollups(
 
   for (const basis of ['paid', 'due'] as const)
     await eachLimited([...dirty[basis]].sort(), 2, (day) => rollups.rollDay(basis, rollups.fromDay(day), now));
-  return { checked: window.length, rolled: { paid: dirty.paid.size, due: dirty.due.size } };
+  await eachLimited([...paydays].sort(), 2, (day) => rollups.rollPaymentDay(rollups.fromDay(day), now));
+  return { checked: window.length, rolled: { paid: dirty.paid.size, due: dirty.due.size, paydays: paydays.size } };
 }
 
 /** Marks the days of a payment (its paid day and its due date) dirty: the next refresh rolls them again. */
@@ -133,6 +140,7 @@ export async function markPaymentDirty(
     await db(stateTable)
       .where({ basis, day })
       .update({ dirty: 1, marked_at: toDbTime(now) });
+  if (payment.dueDate) await markPaydayDirty(rollups.tables, rollups.fromDay(payment.dueDate), now);
 }
 
 export interface RebuildProgress {
@@ -168,6 +176,13 @@ export async function rebuildRollups(
     });
   }
   const firsts = await rebuildFirstPayments(t, rollups.dayOf);
+  const paydaysDone = new Set(
+    (await db('banto_payment_paydays')
+      .where({ zone: rollups.zone })
+      .andWhere('day', '>=', toDbDate(start))
+      .andWhere('rolled_at', '>=', toDbTime(startedAt))
+      .pluck('day')) as string[],
+  );
   const done = new Set(
     (
       (await db(stateTable)
@@ -182,8 +197,11 @@ export async function rebuildRollups(
   for (const [i, day] of days.entries()) {
     const key = toDbDate(day);
     const todo = (['paid', 'due'] as const).filter((basis) => !done.has(`${basis}:${key}`));
-    if (todo.length === 0) resumedAfter = i + 1;
+    // A day that is no payment day has no payment-day figures to roll.
+    const payday = nominalDatesChargedOn(day, rollups.tables.rule) !== undefined && !paydaysDone.has(key);
+    if (todo.length === 0 && !payday) resumedAfter = i + 1;
     for (const basis of todo) await rollups.rollDay(basis, day, now);
+    if (payday) await rollups.rollPaymentDay(day, now);
     onProgress?.({ done: i + 1, total: days.length, day: key });
   }
   await db('banto_payment_rebuilds').where({ zone: rollups.zone }).delete();

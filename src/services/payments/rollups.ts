@@ -1,11 +1,15 @@
+import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
 import type { Amounts, SummaryTables } from './amounts.js';
 import { none } from './amounts.js';
 import type { Period } from './period.js';
+import { nominalDatesChargedOn } from './business-days.js';
+import { readPaymentDay, type PaymentDayFigures } from './payment-day.js';
+import { readRolledPayday, rollPayday } from './rollup-paydays.js';
 import { fingerprintDue, fingerprintPaid, readPaidRows, readPendingDue, type PaymentRow } from './rollup-rows.js';
 
-type Tables = Pick<SummaryTables, 'db' | 'p' | 's'>;
+type Tables = SummaryTables;
 type Basis = 'paid' | 'due';
 
 const daysTable = 'banto_payment_days';
@@ -43,6 +47,21 @@ export function createPaymentRollups(t: Tables, zone: string, clock: { now(): Da
   const fromDay = (day: string) => DateTime.fromISO(day, { zone }).startOf('day');
   const utc = (day: DateTime) => [toDbTime(day), toDbTime(day.plus({ days: 1 }))] as const;
   let writing: Promise<void> = Promise.resolve();
+
+  /** One write at a time in this process, and a deadlock with another (a rebuild beside the job) tried again. */
+  async function writeSerially(run: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
+    const attempt = async (n: number): Promise<void> => {
+      try {
+        await db.transaction(run);
+      } catch (error) {
+        if (n < 3 && (error as { code?: string }).code === 'ER_LOCK_DEADLOCK') return attempt(n + 1);
+        throw error;
+      }
+    };
+    const done = writing.then(() => attempt(1));
+    writing = done.catch(() => undefined);
+    await done;
+  }
 
   /** The clean rolled days of [start, end) and their rows, in one statement (one consistent read). */
   async function readClean(basis: Basis, start: DateTime, end: DateTime) {
@@ -105,45 +124,43 @@ export function createPaymentRollups(t: Tables, zone: string, clock: { now(): Da
               ...(await readPendingDue(t, key, toDbDate(day.plus({ days: 1 })))),
             },
           ];
-    // One write at a time in this process, and a deadlock with another (a rebuild beside the job) tried again.
-    const write = async (attempt: number): Promise<void> => {
-      try {
-        await db.transaction(async (trx) => {
-          const before = (await trx(stateTable).where({ basis, day: key }).first('marked_at')) as
-            { marked_at: string | Date | null } | undefined;
-          // Marked dirty after this roll began (a webhook): it stays dirty for the next one.
-          const markedSince = before?.marked_at ? fromDbTime(before.marked_at) >= startedAt : false;
-          await trx(daysTable).where({ basis, day: key }).delete();
-          const kept = rows.filter((r) => r.count > 0);
-          if (kept.length > 0)
-            await trx(daysTable).insert(
-              kept.map((r) => ({
-                basis,
-                day: key,
-                status: r.status,
-                plan: r.plan,
-                is_new: r.isNew ? 1 : 0,
-                n: r.count,
-                total: r.total,
-              })),
-            );
-          const state = { zone, fingerprint, dirty: markedSince ? 1 : 0, rolled_at: toDbTime(clock.now()) };
-          await trx(stateTable)
-            .insert({ basis, day: key, ...state, marked_at: before?.marked_at ?? null })
-            .onConflict(['basis', 'day'])
-            .merge(state);
-        });
-      } catch (error) {
-        if (attempt < 3 && (error as { code?: string }).code === 'ER_LOCK_DEADLOCK') return write(attempt + 1);
-        throw error;
-      }
-    };
-    const done = writing.then(() => write(1));
-    writing = done.catch(() => undefined);
-    await done;
+    await writeSerially(async (trx) => {
+      const before = (await trx(stateTable).where({ basis, day: key }).first('marked_at')) as
+        { marked_at: string | Date | null } | undefined;
+      // Marked dirty after this roll began (a webhook): it stays dirty for the next one.
+      const markedSince = before?.marked_at ? fromDbTime(before.marked_at) >= startedAt : false;
+      await trx(daysTable).where({ basis, day: key }).delete();
+      const kept = rows.filter((r) => r.count > 0);
+      if (kept.length > 0)
+        await trx(daysTable).insert(
+          kept.map((r) => ({
+            basis,
+            day: key,
+            status: r.status,
+            plan: r.plan,
+            is_new: r.isNew ? 1 : 0,
+            n: r.count,
+            total: r.total,
+          })),
+        );
+      const state = { zone, fingerprint, dirty: markedSince ? 1 : 0, rolled_at: toDbTime(clock.now()) };
+      await trx(stateTable)
+        .insert({ basis, day: key, ...state, marked_at: before?.marked_at ?? null })
+        .onConflict(['basis', 'day'])
+        .merge(state);
+    });
   }
 
-  return { paidRows, pendingDue, rollDay, dayOf, fromDay, utc, zone };
+  /** A payment day's figures: a clean rolled one, else live; undefined on a day that is no payment day. */
+  async function paymentDay(day: DateTime): Promise<PaymentDayFigures | undefined> {
+    if (!nominalDatesChargedOn(day, t.rule)) return undefined;
+    return (await readRolledPayday(db, zone, day)) ?? readPaymentDay(t, day);
+  }
+
+  const rollPaymentDay = (day: DateTime, startedAt: DateTime) =>
+    rollPayday(t, zone, day, { startedAt, now: clock.now(), write: writeSerially });
+
+  return { paidRows, pendingDue, paymentDay, rollDay, rollPaymentDay, dayOf, fromDay, utc, zone, tables: t };
 }
 
 export type PaymentRollups = ReturnType<typeof createPaymentRollups>;

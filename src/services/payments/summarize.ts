@@ -7,7 +7,7 @@ import type { Amounts, SummaryTables } from './amounts.js';
 import { figuresOf } from './rollup-rows.js';
 import { createPaymentRollups, type PaymentRollups } from './rollups.js';
 import type { Clock } from '../../clock.js';
-import { readPaymentDay, type PaymentDayFigures } from './payment-day.js';
+import type { PaymentDayFigures } from './payment-day.js';
 import { providerRefundsIn } from './provider-refunds.js';
 import { previousPeriod, sameWeekdayLastWeek, type Period } from './period.js';
 
@@ -61,7 +61,7 @@ async function summarize(t: Summarizing, period: Period): Promise<PeriodSummary>
     t.rollups.pendingDue(period),
     totalsByStatus(t, previous),
     lastWeek ? totalsByStatus(t, lastWeek) : undefined,
-    period.kind === 'day' ? readPaymentDay(t, period.start) : undefined,
+    period.kind === 'day' ? t.rollups.paymentDay(period.start) : undefined,
   ]);
   const { succeeded, failed, refunded, byPlan, newPayments, renewals } = figuresOf(rows);
   return {
@@ -87,13 +87,13 @@ async function summarize(t: Summarizing, period: Period): Promise<PeriodSummary>
  */
 export function createPeriodSummarizer(db: Knex, schema: BillingSchema, rule: PaymentDayRule, clock: Clock) {
   const tables = { db, p: schema.payments, s: schema.subscriptions };
-  const rollups = createPaymentRollups(tables, clock.zone, clock);
+  const rollups = createPaymentRollups({ ...tables, rule }, clock.zone, clock);
   const t: Summarizing = { ...tables, rule, rollups };
   return {
     succeededIn: async (period: Period) => (await totalsByStatus(t, period)).succeeded,
     totalsByStatus: (period: Period) => totalsByStatus(t, period),
     lastSucceededAt: (period: Period) => lastSucceededAt(t, period),
-    paymentDay: (day: DateTime) => readPaymentDay(t, day),
+    paymentDay: (day: DateTime) => rollups.paymentDay(day),
     summarize: (period: Period) => summarize(t, period),
     rollups,
     tables,
