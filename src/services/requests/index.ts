@@ -1,12 +1,16 @@
 import type { Knex } from 'knex';
-import type { DateTime, Duration } from 'luxon';
-import type { Logger } from 'pino';
+import type { DateTime } from 'luxon';
 import type { Clock } from '../../clock.js';
 import type { BillingSchema } from '../../config.js';
 import { insertReturningId } from '../../db/insert.js';
-import { fromDbTime, toDbTime } from '../../db/time.js';
+import { toDbTime } from '../../db/time.js';
 import { BantoError } from '../../errors.js';
 import type { ProviderApi } from '../provider/api.js';
+import { carryOutRequest } from './carry-out.js';
+import { postPendingRequests, type PostRequestDeps } from './post.js';
+import { toRequest, type Row } from './row.js';
+
+export type { PostRequestDeps } from './post.js';
 
 export type HelpRequestKind = 'refund' | 'cancel';
 export type HelpRequestState = 'pending' | 'approved' | 'rejected' | 'done';
@@ -45,58 +49,6 @@ export type CarryOut =
   /** No provider, or no provider id for its payment or subscription: a person does it and presses Done. */
   | { outcome: 'manual'; request: HelpRequest }
   | { outcome: 'failed'; request: HelpRequest; code: string };
-
-interface Row {
-  id: number;
-  kind: HelpRequestKind;
-  customer_id: string;
-  payment_id: string | null;
-  subscription_id: string | null;
-  amount: number | string | null;
-  reason: string;
-  requested_by: string;
-  requested_at: string;
-  state: HelpRequestState;
-  decided_by: string | null;
-  decided_at: string | null;
-  done_by: string | null;
-  channel: string | null;
-  message_ts: string | null;
-  provider_ref: string | null;
-  provider_error: string | null;
-  post_claimed_at: string | null;
-}
-
-const toRequest = (r: Row): HelpRequest => ({
-  id: Number(r.id),
-  kind: r.kind,
-  customerId: r.customer_id,
-  targetId: (r.kind === 'refund' ? r.payment_id : r.subscription_id) ?? '',
-  amount: r.amount === null ? undefined : Number(r.amount),
-  reason: r.reason,
-  requestedBy: r.requested_by,
-  requestedAt: fromDbTime(r.requested_at),
-  state: r.state,
-  decidedBy: r.decided_by ?? undefined,
-  decidedAt: r.decided_at ? fromDbTime(r.decided_at) : undefined,
-  doneBy: r.done_by ?? undefined,
-  channel: r.channel ?? undefined,
-  messageTs: r.message_ts ?? undefined,
-  providerRef: r.provider_ref ?? undefined,
-  providerError: r.provider_error ?? undefined,
-});
-
-export interface PostRequestDeps {
-  /** Posts one request to the billing channel; throws when it cannot (Slack away, the channel not private). */
-  post(request: HelpRequest): Promise<{ channel: string; ts: string }>;
-  /** The request's post if Slack has it already (made by a sender that died before marking it). */
-  findPosted(request: HelpRequest, since: DateTime): Promise<{ channel: string; ts: string } | undefined>;
-  /** How long a claim keeps others off a request whose post may still be under way. */
-  claimFor: Duration;
-  logger: Logger;
-  /** Just this request (the form's own post, right after it is sent). */
-  only?: number | undefined;
-}
 
 export interface RequestServiceDeps {
   db: Knex;
@@ -151,86 +103,9 @@ export function createRequestService({ db, clock, schema, provider }: RequestSer
     return { outcome: changed === 1 ? 'moved' : 'already', request: await get(id) };
   }
 
-  /** The provider's id of the request's payment (its charge) or subscription, when the schema maps one. */
-  async function readProviderId(request: HelpRequest): Promise<string | undefined> {
-    const { table, id } = request.kind === 'refund' ? schema.payments : schema.subscriptions;
-    const column =
-      request.kind === 'refund' ? schema.payments.provider_charge_id : schema.subscriptions.provider_subscription_id;
-    if (!column) return undefined;
-    const row = (await db(table)
-      .where({ [id]: request.targetId })
-      .first({ ref: column })) as { ref: string | null } | undefined;
-    return row?.ref ? String(row.ref) : undefined;
-  }
-
-  /**
-   * An approved request, carried out through the provider. The key is the request's own, so a retry after a failure
-   * half-way (the provider did it, the mark was lost) finds what was done instead of doing it twice.
-   */
-  async function carryOut(id: number, by: string): Promise<CarryOut> {
-    const request = await get(id);
-    if (request.state !== 'approved') return { outcome: 'already', request };
-    if (request.requestedBy === by) return { outcome: 'own-request', request };
-    const providerId = provider && (await readProviderId(request));
-    if (!provider || !providerId) return { outcome: 'manual', request };
-    const key = `banto-help-request-${request.id}`;
-    let ref: string;
-    try {
-      ref =
-        request.kind === 'refund'
-          ? await provider.refund({ chargeId: providerId, amount: request.amount, key })
-          : await provider.cancelSubscription({ subscriptionId: providerId, key });
-    } catch (error) {
-      if (!(error instanceof BantoError)) throw error;
-      await db('banto_help_requests')
-        .where({ id, state: 'approved' })
-        .update({ provider_error: error.message.slice(0, 500) });
-      return { outcome: 'failed', request: await get(id), code: error.code };
-    }
-    const changed = await db('banto_help_requests')
-      .where({ id, state: 'approved' })
-      .update({ state: 'done', done_by: by, done_at: toDbTime(clock.now()), provider_ref: ref, provider_error: null });
-    return { outcome: changed === 1 ? 'moved' : 'already', request: await get(id) };
-  }
-
-  /**
-   * Posts requests not posted yet (all, or just `only`), each once: claimed before its post, so the form's own post
-   * and the minute's job, or two replicas, never both make it; marked with the message after. A claim that ran out
-   * may have posted before its sender died, so Slack is asked for the request's post first. A post that fails leaves
-   * the request unposted; its claim runs out and the next try makes it. Returns how many were posted.
-   */
-  async function postPending({ post, findPosted, claimFor, logger, only }: PostRequestDeps): Promise<number> {
-    const expired = () => toDbTime(clock.now().minus(claimFor));
-    const rows = (await db('banto_help_requests')
-      .whereNull('message_ts')
-      .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired()))
-      .modify((q) => (only === undefined ? q : q.where({ id: only })))
-      .orderBy('id')
-      .limit(50)) as Row[];
-    let posted = 0;
-    for (const row of rows) {
-      const claimed = await db('banto_help_requests')
-        .where({ id: row.id })
-        .whereNull('message_ts')
-        .andWhere((q) => q.whereNull('post_claimed_at').orWhere('post_claimed_at', '<', expired()))
-        .update({ post_claimed_at: toDbTime(clock.now()) });
-      if (claimed !== 1) continue;
-      const request = toRequest(row);
-      try {
-        const earlier = row.post_claimed_at ? await findPosted(request, fromDbTime(row.post_claimed_at)) : undefined;
-        const { channel, ts } = earlier ?? (await post(request));
-        await db('banto_help_requests').where({ id: row.id }).update({ channel, message_ts: ts });
-        posted++;
-      } catch (error) {
-        logger.warn({ err: error, request: request.id }, 'could not post a help request; it is tried again');
-      }
-    }
-    return posted;
-  }
-
   return {
     get,
-    carryOut,
+    carryOut: (id: number, by: string) => carryOutRequest({ db, clock, schema, provider, get }, id, by),
     /** Whether approved requests can be carried out through a provider at all. */
     providerConfigured: provider !== undefined,
     async create(input: {
@@ -262,7 +137,7 @@ export function createRequestService({ db, clock, schema, provider }: RequestSer
       });
       return get(id);
     },
-    postPending,
+    postPending: (deps: PostRequestDeps) => postPendingRequests(db, clock, deps),
     decide: (id: number, by: string, decision: 'approve' | 'reject') =>
       step(id, by, ['pending', decision === 'approve' ? 'approved' : 'rejected'], 'decided'),
     complete: (id: number, by: string) => step(id, by, ['approved', 'done'], 'done'),
