@@ -54,6 +54,10 @@ export interface ServiceWiring {
   onJobAttemptFailed?: RunnerHooks['attemptFailed'];
 }
 
+/** Slack's answer for a person who left the workspace or was deactivated. */
+const isGoneUser = (error: unknown) =>
+  ['user_not_found', 'account_inactive'].includes(String((error as { data?: { error?: unknown } }).data?.error));
+
 /**
  * The payment provider's events: stored once by the webhook, and posted to the billing channel (only while it
  * passes the privacy check) by a claimed drain that the webhook starts and the minute's job repeats.
@@ -193,15 +197,28 @@ export function createServices({
           enabled: client !== undefined,
           viewers: () => homeViews.viewersSince(clock.now().minus({ weeks: 2 })),
           // `home` is made below, from the runner this table goes into; the job runs only after both exist.
-          refresh: async (userId) =>
-            client
-              ? publishHome(
-                  { home, homeViews, roles, clock, locale: config.locale, commandsFor: commandsAllowedFor },
-                  client,
-                  userId,
-                  { onlyIfChanged: true },
-                )
-              : false,
+          beginPass: () => {
+            const pass = home.pass();
+            return async (userId) => {
+              if (!client) return false;
+              const deps = {
+                home: pass,
+                homeViews,
+                roles,
+                clock,
+                locale: config.locale,
+                commandsFor: commandsAllowedFor,
+              };
+              try {
+                return await publishHome(deps, client, userId, { onlyIfChanged: true });
+              } catch (error) {
+                // Someone gone from the workspace is no viewer any more, not a failure every minute for two weeks.
+                if (!isGoneUser(error)) throw error;
+                await homeViews.forget(userId);
+                return false;
+              }
+            };
+          },
         },
         helpRequests: {
           enabled: client !== undefined,

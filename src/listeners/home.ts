@@ -3,7 +3,9 @@ import type { AllMiddlewareArgs } from '@slack/bolt';
 import { renderHome } from '../views/home.js';
 import type { HandlerDeps } from './define.js';
 
-export type HomeDeps = Pick<HandlerDeps, 'home' | 'homeViews' | 'roles' | 'locale' | 'clock' | 'commandsFor'>;
+export type HomeDeps = Pick<HandlerDeps, 'homeViews' | 'roles' | 'locale' | 'clock' | 'commandsFor'> & {
+  home: Pick<HandlerDeps['home'], 'read'>;
+};
 
 /**
  * Publishes a person's Home for the roles they hold now: when they open the tab, when something of theirs changes

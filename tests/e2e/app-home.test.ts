@@ -132,4 +132,16 @@ for (const kind of databaseKinds)
       const again = await refresh();
       assert.deepEqual(again.to, [], 'the same content is not published twice');
     });
+
+    it('refresh-homes stops keeping the Home of someone gone from the workspace, and still succeeds', async () => {
+      const emulator = t.banto.emulator!;
+      await homeOf(GUEST);
+      await t.banto.db('banto_home_views').whereNot({ user_id: GUEST }).delete();
+      // The guest's Home is due again (its last hash is not what it shows), and Slack no longer knows them.
+      await t.banto.db('banto_home_views').where({ user_id: GUEST }).update({ view_hash: 'stale' });
+      emulator.failNext('views.publish', { error: 'user_not_found' });
+      const outcome = await t.banto.jobs.runNow('refresh-homes', ENGINEER);
+      assert.deepEqual([outcome.status, outcome.result], ['succeeded', 'published 0 of 1 Homes']);
+      assert.equal(await t.banto.db('banto_home_views').where({ user_id: GUEST }).first(), undefined);
+    });
   });

@@ -4,8 +4,8 @@ import type { JobDefinition } from '../job.js';
 export interface RefreshHomesDeps {
   /** Who opened their Home lately (two weeks): theirs are kept fresh. */
   viewers(): Promise<string[]>;
-  /** Publishes one person's Home if it changed; true if it was published. */
-  refresh(userId: string): Promise<boolean>;
+  /** A pass over the viewers: publishes one person's Home if it changed (true if it was published). */
+  beginPass(): (userId: string) => Promise<boolean>;
   /** Off without Slack: there is no Home to publish. */
   enabled: boolean;
 }
@@ -15,7 +15,7 @@ export interface RefreshHomesDeps {
  * jobs and mail change without Banto hearing of each, so the Home follows them this way. The hash check makes a
  * run (or a second one) publish nothing that is already shown.
  */
-export function createRefreshHomesJob({ viewers, refresh, enabled }: RefreshHomesDeps): JobDefinition {
+export function createRefreshHomesJob({ viewers, beginPass, enabled }: RefreshHomesDeps): JobDefinition {
   return {
     name: 'refresh-homes',
     cron: '30 * * * * *',
@@ -28,6 +28,7 @@ export function createRefreshHomesJob({ viewers, refresh, enabled }: RefreshHome
       let published = 0;
       const failed: string[] = [];
       const people = await viewers();
+      const refresh = beginPass();
       // One person's failure (a user gone from the workspace) does not keep the others' Homes stale.
       for (const userId of people) {
         try {

@@ -43,27 +43,50 @@ const has = (roles: ReadonlySet<RoleName>, ...wanted: RoleName[]) => wanted.some
  */
 export function createHomeService(deps: HomeServiceDeps) {
   return {
-    async read(roles: ReadonlySet<RoleName>, userId: string): Promise<HomeData> {
-      const data: HomeData = {};
-      if (has(roles, 'exec', 'accounting')) {
-        const [today, yesterday, chartFileId] = await Promise.all([
-          deps.summarize('today'),
-          deps.summarize('yesterday'),
-          deps.lastDailyChart(),
-        ]);
-        data.billing = { today, yesterday, chartFileId };
-      }
-      if (has(roles, 'clerk', 'accounting'))
-        data.desk = { openRequests: await deps.openRequestsOf(userId), mail: await deps.mailToday() };
-      if (has(roles, 'engineer'))
-        data.engineering = {
-          alerts: await deps.openAlerts(),
-          failingJobs: (await deps.jobs()).filter((j) => j.enabled && j.lastRun?.status === 'failed'),
-          sources: await deps.sources(),
-        };
-      return data;
+    read: (roles: ReadonlySet<RoleName>, userId: string) => readHome(deps, roles, userId),
+    /**
+     * For one pass over many people's Homes (refresh-homes): what is the same for everyone (the figures, the chart,
+     * mail, alerts, jobs, sources) is read once for the pass, not once per person.
+     */
+    pass() {
+      const once = <T>(read: () => Promise<T>) => {
+        let kept: Promise<T> | undefined;
+        return () => (kept ??= read());
+      };
+      const days = { today: once(() => deps.summarize('today')), yesterday: once(() => deps.summarize('yesterday')) };
+      const shared: HomeServiceDeps = {
+        ...deps,
+        summarize: (day) => days[day](),
+        lastDailyChart: once(deps.lastDailyChart),
+        mailToday: once(deps.mailToday),
+        openAlerts: once(deps.openAlerts),
+        jobs: once(deps.jobs),
+        sources: once(deps.sources),
+      };
+      return { read: (roles: ReadonlySet<RoleName>, userId: string) => readHome(shared, roles, userId) };
     },
   };
+}
+
+async function readHome(deps: HomeServiceDeps, roles: ReadonlySet<RoleName>, userId: string): Promise<HomeData> {
+  const data: HomeData = {};
+  if (has(roles, 'exec', 'accounting')) {
+    const [today, yesterday, chartFileId] = await Promise.all([
+      deps.summarize('today'),
+      deps.summarize('yesterday'),
+      deps.lastDailyChart(),
+    ]);
+    data.billing = { today, yesterday, chartFileId };
+  }
+  if (has(roles, 'clerk', 'accounting'))
+    data.desk = { openRequests: await deps.openRequestsOf(userId), mail: await deps.mailToday() };
+  if (has(roles, 'engineer'))
+    data.engineering = {
+      alerts: await deps.openAlerts(),
+      failingJobs: (await deps.jobs()).filter((j) => j.enabled && j.lastRun?.status === 'failed'),
+      sources: await deps.sources(),
+    };
+  return data;
 }
 
 export type HomeService = ReturnType<typeof createHomeService>;

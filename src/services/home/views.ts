@@ -23,6 +23,10 @@ export function createHomeViews({ db, clock }: { db: Knex; clock: Clock }) {
           .onConflict('user_id')
           .merge(['view_hash', 'published_at', 'opened_at']);
     },
+    /** Someone whose Home is no longer kept (gone from the workspace). */
+    forget: async (userId: string): Promise<void> => {
+      await db('banto_home_views').where({ user_id: userId }).delete();
+    },
     /** People who opened their Home since then, oldest first. */
     async viewersSince(since: DateTime): Promise<string[]> {
       return (await db('banto_home_views')
