@@ -13,6 +13,7 @@ import * as helpRequests from './0011_banto_help_requests.js';
 import * as helpRequestProgress from './0012_banto_help_request_progress.js';
 import * as homeViews from './0013_banto_home_views.js';
 import * as paymentDays from './0014_banto_payment_days.js';
+import * as paymentToday from './0015_banto_payment_today.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0012_banto_help_request_progress': helpRequestProgress,
   '0013_banto_home_views': homeViews,
   '0014_banto_payment_days': paymentDays,
+  '0015_banto_payment_today': paymentToday,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

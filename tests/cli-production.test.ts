@@ -40,7 +40,7 @@ for (const kind of databaseKinds) {
       assert.deepEqual(JSON.parse(status.stdout), {
         database: database.url,
         server: JSON.parse(status.stdout).server,
-        migrations: 14,
+        migrations: 15,
         readOnly: true,
         profile: 'shop/prod',
         production: true,

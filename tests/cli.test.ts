@@ -51,7 +51,7 @@ describe('the banto command', () => {
     assert.equal(migrate.status, 0, migrate.stderr);
     assert.match(
       migrate.stdout,
-      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail, 0007_banto_job_effects, 0008_banto_sync, 0009_banto_provider_events, 0010_banto_dev_refresh, 0011_banto_help_requests, 0012_banto_help_request_progress, 0013_banto_home_views, 0014_banto_payment_days/,
+      /migrated: 0001_business_schema, 0002_banto_audit, 0003_banto_job_runs_and_alerts, 0004_payments_by_subscription, 0005_banto_provider_totals, 0006_banto_mail, 0007_banto_job_effects, 0008_banto_sync, 0009_banto_provider_events, 0010_banto_dev_refresh, 0011_banto_help_requests, 0012_banto_help_request_progress, 0013_banto_home_views, 0014_banto_payment_days, 0015_banto_payment_today/,
     );
     assert.match(banto(['db', 'migrate']).stdout, /already up to date/);
     const seed = banto(['db', 'seed', '--users', '200']);

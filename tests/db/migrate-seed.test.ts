@@ -34,6 +34,7 @@ for (const kind of databaseKinds) {
         '0012_banto_help_request_progress',
         '0013_banto_home_views',
         '0014_banto_payment_days',
+        '0015_banto_payment_today',
       ]);
       assert.deepEqual(await migrateLatest(t.db), []);
       for (const table of [

@@ -6,8 +6,9 @@ import { DateTime } from 'luxon';
 import { createFixedClock } from '../../src/clock.js';
 import { defaultBillingSchema } from '../../src/config-file.js';
 import { migrateLatest } from '../../src/db/migrate.js';
-import { toDbDate, toDbTime } from '../../src/db/time.js';
+import { fromDbTime, toDbDate, toDbTime } from '../../src/db/time.js';
 import { createPaymentsService, type Period, type PeriodSummary } from '../../src/services/payments/index.js';
+import { nominalDatesChargedOn } from '../../src/services/payments/business-days.js';
 import { readPaymentDay } from '../../src/services/payments/payment-day.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
@@ -46,6 +47,16 @@ const change = fc.oneof(
 
 type Change = typeof change extends fc.Arbitrary<infer T> ? T : never;
 
+/** Today (day 37, 2026-12-01) changes after the last refresh: its figures must follow at once. */
+const todayChange = fc.oneof(
+  fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), today: fc.constant(true) }),
+  fc.record({ op: fc.constant('delete' as const), pick: fc.nat(), today: fc.constant(true) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    payment: payment(0).map((p) => ({ ...p, day: 37, dueShift: Math.abs(p.dueShift) })),
+  }),
+);
+
 const period = fc.oneof(
   fc.integer({ min: 0, max: 42 }).map((d) => toDbDate(first.plus({ days: d }))),
   fc.constantFrom('2026-10', '2026-11', '2026-12'),
@@ -62,6 +73,7 @@ const scenario = fc.record({
   payments: fc.array(payment(40), { minLength: 1, maxLength: 60 }),
   changes: fc.array(change, { minLength: 1, maxLength: 12 }),
   periods: fc.array(period, { minLength: 3, maxLength: 6 }),
+  todayChanges: fc.array(todayChange, { minLength: 1, maxLength: 4 }),
 });
 
 function rowOf(p: NewPayment) {
@@ -141,6 +153,65 @@ async function direct(db: Knex, period: Period) {
   };
 }
 
+/** A payment day's expected against paid, in plain SQL: every subscription tested one by one. */
+async function directPayday(db: Knex, day: DateTime) {
+  const window = nominalDatesChargedOn(day, 'next');
+  if (!window) return undefined;
+  const [from, to] = [toDbDate(window.from), toDbDate(window.to)];
+  const amounts = (r: { n?: unknown; total?: unknown } | undefined) => ({
+    count: Number(r?.n ?? 0),
+    total: Number(r?.total ?? 0),
+  });
+  const expected = await db({ s: 'subscriptions' })
+    .where((q) =>
+      q
+        .whereExists(
+          db({ d: 'payments' })
+            .select(db.raw('1'))
+            .whereRaw('d.subscription_id = s.id')
+            .andWhere('d.due_date', '>=', from)
+            .andWhere('d.due_date', '<', to),
+        )
+        .orWhere((w) =>
+          w
+            .where('s.status', 'active')
+            .andWhere('s.next_payment_date', '>=', from)
+            .andWhere('s.next_payment_date', '<', to),
+        ),
+    )
+    .count({ n: '*' })
+    .sum({ total: 's.amount' })
+    .first();
+  const paid = await db('payments')
+    .where({ status: 'succeeded' })
+    .andWhere('due_date', '>=', from)
+    .andWhere('due_date', '<', to)
+    .count({ n: '*' })
+    .sum({ total: 'amount' })
+    .first();
+  const failed = (await db({ p: 'payments' })
+    .distinct({ user: 'p.user_id' })
+    .where('p.status', 'failed')
+    .andWhere('p.due_date', '>=', from)
+    .andWhere('p.due_date', '<', to)
+    .whereNotExists(
+      db({ ok: 'payments' })
+        .select(db.raw('1'))
+        .whereRaw('ok.subscription_id = p.subscription_id')
+        .andWhere('ok.status', 'succeeded')
+        .andWhere('ok.due_date', '>=', from)
+        .andWhere('ok.due_date', '<', to),
+    )
+    .orderBy('user')) as { user: unknown }[];
+  return {
+    dueFrom: from,
+    dueTo: to,
+    expected: amounts(expected),
+    paid: amounts(paid),
+    failedUserIds: failed.map((r) => Number(r.user)),
+  };
+}
+
 const figures = (s: PeriodSummary) => ({
   succeeded: s.succeeded,
   failed: s.failed,
@@ -170,9 +241,10 @@ for (const kind of databaseKinds)
           id: i + 1,
           user_id: 1,
           plan: i % 3 === 0 ? 'free' : 'paid',
-          amount: 980,
-          status: 'active',
-          next_payment_date: null,
+          amount: 980 + i,
+          // Next payments spread over the weeks the payments cover; one canceled subscription is not expected.
+          status: i === 5 ? 'canceled' : 'active',
+          next_payment_date: toDbDate(first.plus({ days: 2 + i * 5 })),
         })),
       );
     });
@@ -200,9 +272,16 @@ for (const kind of databaseKinds)
         await t.db(table).delete();
     }
 
-    async function applyChange(c: Change) {
+    async function applyChange(c: Change | { op: 'refund' | 'delete'; pick: number; today: true }) {
       if (c.op === 'insert') return void (await t.db('payments').insert(rowOf(c.payment)));
-      const ids = (await t.db('payments').orderBy('id').pluck('id')) as number[];
+      const [from, to] = [toDbTime(now.startOf('day')), toDbTime(now.startOf('day').plus({ days: 1 }))];
+      const ids = (await t
+        .db('payments')
+        .modify((q) => {
+          if ('today' in c) q.where('paid_at', '>=', from).andWhere('paid_at', '<', to);
+        })
+        .orderBy('id')
+        .pluck('id')) as number[];
       if (ids.length === 0) return;
       const id = ids[c.pick % ids.length];
       if (c.op === 'delete') await t.db('payments').where({ id }).delete();
@@ -210,12 +289,12 @@ for (const kind of databaseKinds)
         await t
           .db('payments')
           .where({ id })
-          .update({ status: c.op === 'refund' ? 'refunded' : c.status });
+          .update({ status: c.op === 'status' ? c.status : 'refunded' });
     }
 
     /** Payments, a refresh, late changes, one more refresh: every figure of every period equals the direct SQL. */
     const property = (detectChanges: boolean) =>
-      fc.asyncProperty(scenario, async ({ payments, changes, periods }) => {
+      fc.asyncProperty(scenario, async ({ payments, changes, periods, todayChanges }) => {
         await reset();
         await t.db('payments').insert(payments.map(rowOf));
         const payments_ = service();
@@ -228,12 +307,24 @@ for (const kind of databaseKinds)
           const summary = await payments_.summarize(parsed.period);
           assert.deepEqual(figures(summary), await direct(t.db, parsed.period), text);
           assert.deepEqual(summary.previous.succeeded, (await direct(t.db, summary.previous.period)).succeeded);
-          // A payment day's expected against paid, as the live queries give them.
+          // A payment day's expected against paid, as plain SQL gives them.
           assert.deepEqual(
             summary.paymentDay,
-            parsed.period.kind === 'day' ? await readPaymentDay(tables, parsed.period.start) : undefined,
+            parsed.period.kind === 'day' ? await directPayday(t.db, parsed.period.start) : undefined,
             `${text}: payment day`,
           );
+        }
+        // Today was rolled up to 11:55; changes to it since, before and after that, show without a refresh (and
+        // change no closed day: an earlier payment is new or not whatever comes later).
+        for (const c of todayChanges) await applyChange(c);
+        for (const text of ['today', ...periods]) {
+          const parsed = payments_.parsePeriod(text);
+          assert.ok('period' in parsed, text);
+          const summary = await payments_.summarize(parsed.period);
+          assert.deepEqual(figures(summary), await direct(t.db, parsed.period), `${text} after today's changes`);
+          // Today's payment day too (a closed one may charge a due date a change touched: it follows at the refresh).
+          if (text === 'today')
+            assert.deepEqual(summary.paymentDay, await directPayday(t.db, parsed.period.start), 'today: payment day');
         }
       });
 
@@ -310,6 +401,70 @@ for (const kind of databaseKinds)
       assert.ok('period' in month);
       const november = await payments_.summarize(month.period);
       assert.deepEqual([november.newPayments.count, november.renewals.count], [0, 3]);
+    });
+
+    it("never takes today's first payments as history: one refunded since the refresh leaves the next one new", async () => {
+      await reset();
+      const at = (day: number, hour: number) =>
+        rowOf({ sub: 3, amount: 500, status: 'succeeded', day, ms: hour * 3_600_000, dueShift: 0 });
+      await t.db('payments').insert([at(30, 9), at(37, 9), at(38, 9)]);
+      const payments_ = service();
+      await payments_.refreshRollups();
+      // The payment of day 30 goes: the refresh makes today's 09:00 payment the subscription's first.
+      await t
+        .db('payments')
+        .where('paid_at', '<', toDbTime(first.plus({ days: 31 })))
+        .delete();
+      await payments_.refreshRollups();
+      const stored = await t.db('banto_payment_firsts').where({ subscription_id: '3' }).first('first_day');
+      assert.equal(stored?.first_day, '2026-12-01');
+      // Refunded after that refresh: tomorrow's payment is the first succeeded one now.
+      await t
+        .db('payments')
+        .where('paid_at', '<', toDbTime(first.plus({ days: 38 })))
+        .update({ status: 'refunded' });
+      for (const text of ['today', '2026-12-02', '2026-12']) {
+        const parsed = payments_.parsePeriod(text);
+        assert.ok('period' in parsed);
+        const summary = figures(await payments_.summarize(parsed.period));
+        assert.deepEqual(summary, await direct(t.db, parsed.period), text);
+        assert.equal(summary.newPayments.count, text === 'today' ? 0 : 1, text);
+      }
+    });
+
+    it('rolls today up to five minutes ago, and the whole day once it has closed', async () => {
+      await reset();
+      const at = (hour: number, amount: number) =>
+        rowOf({ sub: 4, amount, status: 'succeeded', day: 37, ms: hour * 3_600_000, dueShift: 0 });
+      await t.db('payments').insert([at(9, 100), at(11.95, 200), at(13, 400)]);
+      await service().refreshRollups();
+      const part = await t.db('banto_payment_day_state').where({ basis: 'paid', day: '2026-12-01' }).first();
+      assert.equal(toDbTime(fromDbTime(part?.through)), toDbTime(now.minus({ minutes: 5 })));
+      const rolled = await t
+        .db('banto_payment_days')
+        .where({ basis: 'paid', day: '2026-12-01' })
+        .sum({ n: 'n' })
+        .first();
+      assert.equal(Number(rolled?.n), 1, 'only the 09:00 payment is before 11:55');
+      // The next morning the part still answers for the day, and the refresh rolls it whole.
+      const tomorrow = createPaymentsService({
+        db: t.db,
+        clock: createFixedClock(now.plus({ hours: 13 }), zone),
+        schema: defaultBillingSchema,
+        paymentDayRule: 'next',
+        rollups: { lookbackDays: 45, backfillDays: 0 },
+      });
+      const day = tomorrow.parsePeriod('2026-12-01');
+      assert.ok('period' in day);
+      assert.equal((await tomorrow.summarize(day.period)).succeeded.total, 700);
+      await tomorrow.refreshRollups();
+      const whole = await t.db('banto_payment_day_state').where({ basis: 'paid', day: '2026-12-01' }).first();
+      assert.equal(whole?.through, null);
+      // Its payment day, rolled while open, is rolled again once closed.
+      const payday = await t.db('banto_payment_paydays').where({ day: '2026-12-01' }).first('rolled_at');
+      assert.equal(toDbTime(fromDbTime(payday?.rolled_at)), toDbTime(now.plus({ hours: 13 })));
+      assert.deepEqual(figures(await tomorrow.summarize(day.period)), await direct(t.db, day.period));
+      assert.equal((await tomorrow.summarize(day.period)).succeeded.total, 700);
     });
 
     it('a rebuild stopped half-way continues where it stopped', async () => {

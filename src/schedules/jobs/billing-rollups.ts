@@ -5,7 +5,8 @@ import type { JobDefinition } from '../job.js';
 /**
  * Every 15 minutes, the billing rollups catch up with the payments table: the closed days of the look-back window
  * whose fingerprint changed, the days a provider webhook marked, the days whose first payments moved, and a month of
- * history not rolled yet. A closed day's figures are never more than one run behind; today's are always live.
+ * history not rolled yet; and today up to five minutes ago. A closed day's figures are never more than one run
+ * behind; today's are always live (its rolled part is read only while its fingerprint holds).
  */
 export function createBillingRollupsJob(payments: Pick<PaymentsService, 'refreshRollups'>): JobDefinition {
   return {

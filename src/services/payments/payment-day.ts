@@ -24,24 +24,24 @@ export async function readPaymentDay(
   const [dueFrom, dueTo] = [toDbDate(window.from), toDbDate(window.to)];
   const dueInWindow = (alias: string) => (q: Knex.QueryBuilder) =>
     q.where(`${alias}.${p.due_date}`, '>=', dueFrom).andWhere(`${alias}.${p.due_date}`, '<', dueTo);
-  const hasPaymentDue = db({ d: p.table })
-    .select(db.raw('1'))
-    .whereRaw('?? = ??', [`d.${p.subscription_id}`, `s.${s.id}`])
-    .modify(dueInWindow('d'));
+  // The subscriptions due: those with a payment due in the window and the active ones whose next payment falls in
+  // it, each set read from its own index and the union joined to its amounts (not one EXISTS per subscription).
+  const due = db({ d: p.table })
+    .select({ id: `d.${p.subscription_id}` })
+    .modify(dueInWindow('d'))
+    .union((q) =>
+      q
+        .from({ n: s.table })
+        .select({ id: `n.${s.id}` })
+        .where(`n.${s.status}`, 'active')
+        .andWhere(`n.${s.next_payment_date}`, '>=', dueFrom)
+        .andWhere(`n.${s.next_payment_date}`, '<', dueTo),
+    );
   const expected = amounts(
     await db({ s: s.table })
+      .join(due.as('u'), 'u.id', `s.${s.id}`)
       .count({ n: '*' })
       .sum({ total: `s.${s.amount}` })
-      .where((q) =>
-        q
-          .whereExists(hasPaymentDue)
-          .orWhere((w) =>
-            w
-              .where(`s.${s.status}`, 'active')
-              .andWhere(`s.${s.next_payment_date}`, '>=', dueFrom)
-              .andWhere(`s.${s.next_payment_date}`, '<', dueTo),
-          ),
-      )
       .first(),
   );
   const paid = amounts(

@@ -1,9 +1,9 @@
 import type { DateTime } from 'luxon';
 import { fromDbTime, toDbTime } from '../../db/time.js';
 import type { SummaryTables } from './amounts.js';
+import { firstsTable } from './rollup-rows.js';
 
 type Tables = Pick<SummaryTables, 'db' | 'p'>;
-const firstsTable = 'banto_payment_firsts';
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

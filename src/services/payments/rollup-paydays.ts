@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
 import type { SummaryTables } from './amounts.js';
 import { nominalDatesChargedOn, shiftToBusinessDay } from './business-days.js';
@@ -33,22 +33,43 @@ export async function fingerprintPayday({ db, p, s }: SummaryTables, from: strin
   ].join('|');
 }
 
-/** A clean rolled payment day, if there is one in this zone. */
-export async function readRolledPayday(db: Knex, zone: string, day: DateTime): Promise<PaymentDayFigures | undefined> {
-  const row = (await db(table)
+/** Rolled while its day was still open (today's): it holds only while its fingerprint does. */
+const rolledOpen = (row: { day: string; rolled_at: string | Date }, zone: string) =>
+  fromDbTime(row.rolled_at) < DateTime.fromISO(row.day, { zone }).plus({ days: 1 });
+
+/**
+ * A clean rolled payment day, if there is one in this zone. One rolled today is checked against the fingerprint of
+ * its due dates first (indexes only), so today's figures are those of the moment: a change since shows live.
+ */
+export async function readRolledPayday(
+  t: SummaryTables,
+  zone: string,
+  day: DateTime,
+): Promise<PaymentDayFigures | undefined> {
+  const row = (await t
+    .db(table)
     .where({ day: toDbDate(day), zone, dirty: 0 })
     .first()) as Record<string, unknown> | undefined;
   if (!row) return undefined;
+  const [dueFrom, dueTo] = [String(row.due_from), String(row.due_to)];
+  if (
+    rolledOpen({ day: toDbDate(day), rolled_at: row.rolled_at as string }, zone) &&
+    (await fingerprintPayday(t, dueFrom, dueTo)) !== row.fingerprint
+  )
+    return undefined;
   return {
-    dueFrom: String(row.due_from),
-    dueTo: String(row.due_to),
+    dueFrom,
+    dueTo,
     expected: { count: Number(row.expected_n), total: Number(row.expected_total) },
     paid: { count: Number(row.paid_n), total: Number(row.paid_total) },
     failedUserIds: JSON.parse(String(row.failed_user_ids)) as number[],
   };
 }
 
-/** A closed payment day's figures, computed live and stored with their fingerprint; a non-business day has none. */
+/**
+ * A payment day's figures, computed live and stored with their fingerprint; a non-business day has none. Today's is
+ * rolled too, and read only while its fingerprint holds.
+ */
 export async function rollPayday(
   t: SummaryTables,
   zone: string,
@@ -89,7 +110,10 @@ export async function rollPayday(
   });
 }
 
-/** The closed payment days among `days` whose fingerprint changed, or that were never rolled in this zone. */
+/**
+ * The closed payment days among `days` whose fingerprint changed, that were never rolled in this zone, or that were
+ * rolled while still open.
+ */
 export async function changedPaydays(
   t: SummaryTables,
   zone: string,
@@ -105,11 +129,12 @@ export async function changedPaydays(
           'day',
           days.map((d) => toDbDate(d)),
         )
-        .select('day', 'zone', 'fingerprint', 'dirty')) as {
+        .select('day', 'zone', 'fingerprint', 'dirty', 'rolled_at')) as {
         day: string;
         zone: string;
         fingerprint: string;
         dirty: unknown;
+        rolled_at: string | Date;
       }[]
     ).map((r) => [r.day, r]),
   );
@@ -119,7 +144,7 @@ export async function changedPaydays(
     if (!window) continue;
     const key = toDbDate(day);
     const row = stored.get(key);
-    if (!row || row.zone !== zone || Number(row.dirty) === 1) {
+    if (!row || row.zone !== zone || Number(row.dirty) === 1 || rolledOpen(row, zone)) {
       changed.push(key);
       continue;
     }

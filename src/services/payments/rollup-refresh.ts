@@ -1,4 +1,4 @@
-import type { DateTime } from 'luxon';
+import { Duration, type DateTime } from 'luxon';
 import { fromDbTime, toDbDate, toDbTime } from '../../db/time.js';
 import type { SummaryTables } from './amounts.js';
 import { rebuildFirstPayments, updateFirstPayments } from './rollup-firsts.js';
@@ -10,6 +10,8 @@ import { nominalDatesChargedOn } from './business-days.js';
 type Tables = Pick<SummaryTables, 'db' | 'p' | 's'>;
 type Basis = 'paid' | 'due';
 const stateTable = 'banto_payment_day_state';
+/** Today is rolled up to this long before the refresh, so a payment written a little after its paid_at lands after the cut. */
+const todaySettles = Duration.fromObject({ minutes: 5 });
 
 export interface RefreshOptions {
   /** Closed days whose fingerprint is compared each time. */
@@ -50,7 +52,8 @@ async function earliestDay({ db, p }: Tables, rollups: PaymentRollups): Promise<
 /**
  * Rolls what changed: each closed day of the look-back window whose fingerprint differs from the rolled one, each
  * day marked dirty (a provider webhook), each day whose first payments moved because of those, and a few old days
- * never rolled. Today is never rolled: it is always read live.
+ * never rolled. Today is rolled up to a few minutes ago; a summary checks that part's fingerprint and reads the rest
+ * live, so today's figures are always those of the moment.
  */
 export async function refreshRollups(
   t: Tables,
@@ -64,16 +67,18 @@ export async function refreshRollups(
   const states = (await db(stateTable)
     .where((q) => q.where('day', '>=', toDbDate(windowStart)).orWhere('dirty', 1))
     .andWhere('day', '<', toDbDate(today))
-    .select('basis', 'day', 'zone', 'fingerprint', 'dirty')) as {
+    .select('basis', 'day', 'zone', 'fingerprint', 'dirty', 'through')) as {
     basis: Basis;
     day: string;
     zone: string;
     fingerprint: string;
     dirty: unknown;
+    through: unknown;
   }[];
   const stateOf = new Map(states.map((s) => [`${s.basis}:${s.day}`, s]));
   const dirty: Record<Basis, Set<string>> = { paid: new Set(), due: new Set() };
-  for (const s of states) if (Number(s.dirty) === 1) dirty[s.basis].add(s.day);
+  // A day rolled only in part (it was today then) is rolled whole once it has closed.
+  for (const s of states) if (Number(s.dirty) === 1 || s.through !== null) dirty[s.basis].add(s.day);
 
   const window = daysOf(windowStart, today);
   await eachLimited(window, 4, async (day) => {
@@ -95,6 +100,7 @@ export async function refreshRollups(
     const rolled = new Set(
       (await db(stateTable)
         .where({ basis: 'paid', zone: rollups.zone })
+        .whereNull('through')
         .andWhere('day', '>=', toDbDate(earliest))
         .andWhere('day', '<', toDbDate(windowStart))
         .pluck('day')) as string[],
@@ -123,6 +129,10 @@ export async function refreshRollups(
   for (const basis of ['paid', 'due'] as const)
     await eachLimited([...dirty[basis]].sort(), 2, (day) => rollups.rollDay(basis, rollups.fromDay(day), now));
   await eachLimited([...paydays].sort(), 2, (day) => rollups.rollPaymentDay(rollups.fromDay(day), now));
+  // Today up to a few minutes ago: a summary of today then reads live only what came after.
+  const through = now.minus(todaySettles);
+  if (through > today) await rollups.rollDay('paid', today, now, through);
+  await rollups.rollPaymentDay(today, now);
   return { checked: window.length, rolled: { paid: dirty.paid.size, due: dirty.due.size, paydays: paydays.size } };
 }
 
@@ -187,6 +197,7 @@ export async function rebuildRollups(
     (
       (await db(stateTable)
         .where({ zone: rollups.zone })
+        .whereNull('through')
         .andWhere('day', '>=', toDbDate(start))
         .andWhere('rolled_at', '>=', toDbTime(startedAt))
         .select('basis', 'day')) as { basis: Basis; day: string }[]

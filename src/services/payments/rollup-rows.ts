@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import { dialectOf } from '../../db/connect.js';
 import type { Amounts, SummaryTables } from './amounts.js';
 import { amounts, none } from './amounts.js';
 
@@ -14,11 +16,29 @@ export interface PaymentRow {
 
 type Tables = Pick<SummaryTables, 'db' | 'p' | 's'>;
 
+export const firstsTable = 'banto_payment_firsts';
+
 /**
- * The rows of the payments paid in [from, to) (UTC, stored form), live from the payments table. New or renewal is
- * the EXISTS the index `(subscription_id, status, paid_at)` answers, as the summaries always counted it.
+ * The payments' subscription id as the text `banto_payment_firsts` keys on, whatever its type in the business
+ * schema; the binary collation is the key column's own (migration 0015), so its primary key is used.
  */
-export async function readPaidRows({ db, p, s }: Tables, from: string, to: string): Promise<PaymentRow[]> {
+function keyAsText(db: Knex): string {
+  return dialectOf(db) === 'sqlite' ? 'cast(?? as text)' : 'cast(?? as char character set utf8mb4) collate utf8mb4_bin';
+}
+
+/**
+ * The rows of the payments paid in [from, to) (UTC, stored form), live from the payments table. A payment is new
+ * when no succeeded payment of its subscription is earlier. Its subscription's first payment in
+ * `banto_payment_firsts`, when that is before `firstsBefore` (history the refresh keeps, never today's), makes it a
+ * renewal by a lookup in a small table. Only the others (no row, or a first within the range) probe the payments
+ * table's `(subscription_id, status, paid_at)` index, whose pages a large table seldom has in memory.
+ */
+export async function readPaidRows(
+  { db, p, s }: Tables,
+  from: string,
+  to: string,
+  firstsBefore: string = from,
+): Promise<PaymentRow[]> {
   const earlier = db({ e: p.table })
     .select(db.raw('1'))
     .whereRaw('?? = ??', [`e.${p.subscription_id}`, `p.${p.subscription_id}`])
@@ -26,9 +46,18 @@ export async function readPaidRows({ db, p, s }: Tables, from: string, to: strin
     .andWhereRaw('?? < ??', [`e.${p.paid_at}`, `p.${p.paid_at}`]);
   const rows = (await db({ p: p.table })
     .leftJoin({ s: s.table }, `s.${s.id}`, `p.${p.subscription_id}`)
+    .leftJoin({ f: firstsTable }, (j) =>
+      j
+        .on('f.subscription_id', '=', db.raw(keyAsText(db), [`p.${p.subscription_id}`]))
+        .andOn('f.first_paid_at', '<', db.raw('?', [firstsBefore])),
+    )
     .select({ status: `p.${p.status}`, plan: `s.${s.plan}` })
     .select(
-      db.raw(`case when ?? = 'succeeded' and not exists ? then 1 else 0 end as is_new`, [`p.${p.status}`, earlier]),
+      // Left to right: the payments table is asked only when the firsts could not answer.
+      db.raw(
+        `case when ?? = 'succeeded' and (f.first_paid_at is null or f.first_paid_at >= ??) and not exists ? then 1 else 0 end as is_new`,
+        [`p.${p.status}`, `p.${p.paid_at}`, earlier],
+      ),
     )
     .count({ n: '*' })
     .sum({ total: `p.${p.amount}` })

@@ -63,54 +63,88 @@ export function createPaymentRollups(t: Tables, zone: string, clock: { now(): Da
     await done;
   }
 
-  /** The clean rolled days of [start, end) and their rows, in one statement (one consistent read). */
-  async function readClean(basis: Basis, start: DateTime, end: DateTime) {
+  /**
+   * The rolled days of [start, end) in one statement (one consistent read): whole clean days, and days rolled only
+   * up to an instant (`through`, today's) with the fingerprint of that part.
+   */
+  async function readRolled(basis: Basis, start: DateTime, end: DateTime) {
     const rows = (await db({ s: stateTable })
       .leftJoin({ d: daysTable }, (j) => j.on('d.basis', 's.basis').andOn('d.day', 's.day'))
       .where({ 's.basis': basis, 's.zone': zone, 's.dirty': 0 })
       .andWhere('s.day', '>=', toDbDate(start))
       .andWhere('s.day', '<', toDbDate(end))
-      .select('s.day', 'd.status', 'd.plan', 'd.is_new', 'd.n', 'd.total')) as {
+      .select('s.day', 's.through', 's.fingerprint', 'd.status', 'd.plan', 'd.is_new', 'd.n', 'd.total')) as {
       day: string;
+      through: string | Date | null;
+      fingerprint: string;
       status: string | null;
       plan: string | null;
       is_new: unknown;
       n: unknown;
       total: unknown;
     }[];
-    const clean = new Set(rows.map((r) => r.day));
-    const found: PaymentRow[] = rows
-      .filter((r) => r.status !== null)
-      .map((r) => ({
-        status: String(r.status),
+    const whole: PaymentRow[] = [];
+    const clean = new Set<string>();
+    const parts = new Map<string, { through: string; fingerprint: string; rows: PaymentRow[] }>();
+    for (const r of rows) {
+      const part =
+        r.through === null ? undefined : { through: toDbTime(fromDbTime(r.through)), fingerprint: r.fingerprint };
+      if (part && !parts.has(r.day)) parts.set(r.day, { ...part, rows: [] });
+      if (!part) clean.add(r.day);
+      if (r.status === null) continue;
+      const row = {
+        status: r.status,
         plan: r.plan,
         isNew: Number(r.is_new) === 1,
         count: Number(r.n),
         total: Number(r.total),
-      }));
-    return { clean, rows: found, missing: daysOf(start, end).filter((d) => !clean.has(toDbDate(d))) };
+      };
+      (part ? parts.get(r.day)!.rows : whole).push(row);
+    }
+    return { rows: whole, parts, missing: daysOf(start, end).filter((d) => !clean.has(toDbDate(d))) };
+  }
+
+  /** History before this instant (and never today's) is what the refresh keeps in the first payments. */
+  const firstsBefore = (at: DateTime) => toDbTime(DateTime.min(at, clock.now().setZone(zone).startOf('day')));
+
+  /**
+   * A day rolled up to `through`: its rolled rows while the payments before `through` still match the fingerprint
+   * (a count and sums the index answers), and live rows after it; else the whole day live.
+   */
+  async function readPart(day: string, part: { through: string; fingerprint: string; rows: PaymentRow[] }) {
+    const [from, to] = utc(fromDay(day));
+    if ((await fingerprintPaid(t, from, part.through)) !== part.fingerprint) return readPaidRows(t, from, to);
+    return [...part.rows, ...(await readPaidRows(t, part.through, to, from))];
   }
 
   /** The rows of a period's paid payments: rolled days from the rollups, the rest live. */
   async function paidRows(period: Period): Promise<PaymentRow[]> {
     if (period.start.zoneName !== zone || !isDayAligned(period))
-      return readPaidRows(t, toDbTime(period.start), toDbTime(period.end));
-    const { rows, missing } = await readClean('paid', period.start, period.end);
-    const live = await Promise.all(rangesOf(missing).map(([a, b]) => readPaidRows(t, toDbTime(a), toDbTime(b))));
+      return readPaidRows(t, toDbTime(period.start), toDbTime(period.end), firstsBefore(period.start));
+    const { rows, parts, missing } = await readRolled('paid', period.start, period.end);
+    const unrolled = rangesOf(missing.filter((d) => !parts.has(toDbDate(d))));
+    const live = await Promise.all([
+      ...unrolled.map(([a, b]) => readPaidRows(t, toDbTime(a), toDbTime(b), firstsBefore(a))),
+      ...[...parts].map(([day, part]) => readPart(day, part)),
+    ]);
     return [...rows, ...live.flat()];
   }
 
   /** Pending payments due in the period's dates: rolled dates from the rollups, the rest live. */
   async function pendingDue(period: Period): Promise<Amounts> {
-    const { rows, missing } = await readClean('due', period.start, period.end);
+    const { rows, missing } = await readRolled('due', period.start, period.end);
     const live = await Promise.all(rangesOf(missing).map(([a, b]) => readPendingDue(t, toDbDate(a), toDbDate(b))));
     return [...rows, ...live].reduce((a, r) => ({ count: a.count + r.count, total: a.total + r.total }), none());
   }
 
-  /** One day rolled: its rows replace the old ones with its fingerprint, in one transaction. */
-  async function rollDay(basis: Basis, day: DateTime, startedAt: DateTime): Promise<void> {
+  /**
+   * One day rolled: its rows replace the old ones with its fingerprint, in one transaction. With `through` (today),
+   * only the payments before that instant: a summary reads the rest live.
+   */
+  async function rollDay(basis: Basis, day: DateTime, startedAt: DateTime, through?: DateTime): Promise<void> {
     const key = toDbDate(day);
-    const [from, to] = utc(day);
+    const [from, end] = utc(day);
+    const to = through && basis === 'paid' ? toDbTime(through) : end;
     // The fingerprint first: a change after it shows as a different fingerprint at the next refresh.
     const fingerprint = basis === 'paid' ? await fingerprintPaid(t, from, to) : await fingerprintDue(t, key);
     const rows: PaymentRow[] =
@@ -143,7 +177,13 @@ export function createPaymentRollups(t: Tables, zone: string, clock: { now(): Da
             total: r.total,
           })),
         );
-      const state = { zone, fingerprint, dirty: markedSince ? 1 : 0, rolled_at: toDbTime(clock.now()) };
+      const state = {
+        zone,
+        fingerprint,
+        dirty: markedSince ? 1 : 0,
+        rolled_at: toDbTime(clock.now()),
+        through: to === end ? null : to,
+      };
       await trx(stateTable)
         .insert({ basis, day: key, ...state, marked_at: before?.marked_at ?? null })
         .onConflict(['basis', 'day'])
@@ -154,7 +194,7 @@ export function createPaymentRollups(t: Tables, zone: string, clock: { now(): Da
   /** A payment day's figures: a clean rolled one, else live; undefined on a day that is no payment day. */
   async function paymentDay(day: DateTime): Promise<PaymentDayFigures | undefined> {
     if (!nominalDatesChargedOn(day, t.rule)) return undefined;
-    return (await readRolledPayday(db, zone, day)) ?? readPaymentDay(t, day);
+    return (await readRolledPayday(t, zone, day)) ?? readPaymentDay(t, day);
   }
 
   const rollPaymentDay = (day: DateTime, startedAt: DateTime) =>
