@@ -93,6 +93,38 @@ for (const kind of databaseKinds)
       assert.doesNotMatch(higher, new RegExp(`(?<!\\d)${id} +${customer.id} `));
     });
 
+    it('reads revenue per month and plan from the billing rollups, equal to the direct SQL', async () => {
+      const db = t.banto.db;
+      const run = await t.banto.jobs.runNow('billing-rollups', ENGINEER);
+      assert.equal(run.status, 'succeeded', run.error);
+      const start = t.clock.now().minus({ months: 1 }).startOf('month');
+      const answer = await ask(EXEC, `revenue-by-month ${start.toFormat('yyyy-MM')}`);
+      assert.match(answer, /month +plan +payments +yen/);
+      const listed = [...answer.matchAll(/(\d{4}-\d\d) +(\S+) +(\d+) +(\d+)/g)].map((r) => [
+        r[1],
+        r[2],
+        Number(r[3]),
+        Number(r[4]),
+      ]);
+      const direct = (await db({ p: 'payments' })
+        .leftJoin({ s: 'subscriptions' }, 's.id', 'p.subscription_id')
+        .where('p.status', 'succeeded')
+        .andWhere('p.paid_at', '>=', toDbTime(start))
+        .andWhere('p.paid_at', '<', toDbTime(start.plus({ months: 1 })))
+        .groupBy('s.plan')
+        .select({ plan: 's.plan' })
+        .count({ n: '*' })
+        .sum({ total: 'p.amount' })) as { plan: string | null; n: unknown; total: unknown }[];
+      assert.ok(direct.length > 0, 'the demo data has payments last month');
+      const byPlan = (a: unknown[], b: unknown[]) => (String(a[1]) < String(b[1]) ? -1 : 1);
+      assert.deepEqual(
+        listed.sort(byPlan),
+        direct.map((r) => [start.toFormat('yyyy-MM'), r.plan ?? '-', Number(r.n), Number(r.total)]).sort(byPlan),
+      );
+      // Billing figures: a clerk is answered as if it did not exist.
+      assert.match(await ask(CLERK, 'revenue-by-month'), /「revenue-by-month」というレポートはないか/);
+    });
+
     it("sends a chart report's chart to the caller's DM, and only the table to the command's answer", async () => {
       const emulator = t.banto.emulator!;
       const month = t.clock.now().minus({ months: 1 }).toFormat('yyyy-MM');

@@ -49,6 +49,8 @@ describe('report definitions and parameters', () => {
         d: '2026-11-01',
         p_from: '2026-10-31 15:00:00.000',
         p_to: '2026-11-30 15:00:00.000',
+        p_from_day: '2026-11-01',
+        p_to_day: '2026-12-01',
       },
       shown: 'plan=paid n=3 d=2026-11-01 p=2026-11',
     });

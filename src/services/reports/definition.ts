@@ -14,7 +14,10 @@ const statement = z
 
 const param = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('date'), default: z.string().optional() }),
-  /** A period as /payments takes it; the query binds `:NAME_from` and `:NAME_to` (UTC, [from, to)). */
+  /**
+   * A period as /payments takes it; the query binds `:NAME_from` and `:NAME_to` (UTC, [from, to)), and
+   * `:NAME_from_day` and `:NAME_to_day` (its business days, [from, to)).
+   */
   z.strictObject({ type: z.literal('period'), default: z.string().optional() }),
   z.strictObject({
     type: z.literal('integer'),
@@ -82,7 +85,9 @@ export const reportSchema = z
     if (report.alert && !report.schedule)
       ctx.addIssue({ code: 'custom', path: ['alert'], message: 'an alert report needs a schedule' });
     const declared = new Set(
-      Object.entries(report.params).flatMap(([key, p]) => (p.type === 'period' ? [`${key}_from`, `${key}_to`] : [key])),
+      Object.entries(report.params).flatMap(([key, p]) =>
+        p.type === 'period' ? [`${key}_from`, `${key}_to`, `${key}_from_day`, `${key}_to_day`] : [key],
+      ),
     );
     const texts = typeof report.sql === 'string' ? [report.sql] : [report.sql.sqlite, report.sql.mysql];
     for (const [, used] of texts.join('\n').matchAll(/(?<![:\w]):([a-z][a-z0-9_]*)/g))

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { toDbTime } from '../../db/time.js';
+import { toDbDate, toDbTime } from '../../db/time.js';
 import { parsePeriod } from '../payments/period.js';
 import type { Report, ReportParam } from './definition.js';
 
@@ -26,7 +26,16 @@ function readValue(
     case 'period': {
       const parsed = parsePeriod(raw, now);
       if ('problem' in parsed) return { problem: `${name}: a period (today, yesterday, YYYY-MM-DD, YYYY-MM, A..B)` };
-      return { bind: { [`${name}_from`]: toDbTime(parsed.period.start), [`${name}_to`]: toDbTime(parsed.period.end) } };
+      const { start, end } = parsed.period;
+      return {
+        bind: {
+          [`${name}_from`]: toDbTime(start),
+          [`${name}_to`]: toDbTime(end),
+          // The business days too, for a query over the billing rollups (`banto_payment_days.day`).
+          [`${name}_from_day`]: toDbDate(start),
+          [`${name}_to_day`]: toDbDate(end),
+        },
+      };
     }
     case 'integer': {
       const n = /^-?\d{1,15}$/.test(raw) ? Number(raw) : NaN;
